@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash disable=SC1091 # busybox ash; /etc/capstan/env is made per run
 # /init of the test guest (busybox sh). Mounts the kernel's file systems,
 # loads the modules in /etc/capstan/modules, mounts the host's folder at
 # /share, runs /etc/capstan/command with /bin/sh -c in /share, reports its
@@ -8,6 +9,7 @@
 #   @@capstan-vm TOKEN begin           the command starts
 #   @@capstan-vm TOKEN exit N          it ended with status N
 #   @@capstan-vm TOKEN setup-failed M  the guest could not be set up
+#   @@capstan-vm TOKEN note M          something run-vm shows on stderr
 # The status also goes to /share/.exit-status.
 
 /bin/busybox mkdir -p /bin /proc /sys /dev /tmp /run /root /share
@@ -50,6 +52,12 @@ done </etc/capstan/modules
 
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 share /share ||
     setup_failed "mounting the shared folder failed"
+
+clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+case $clocksource in
+*jiffies*)
+    marker "note the clock source is $clocksource (4 ms resolution): the host was too busy while the kernel calibrated its clock" ;;
+esac
 
 cd /share || setup_failed "no /share"
 marker begin

@@ -8,15 +8,19 @@
 #         test binaries are large and gunzip is slow under TCG)
 # Sourced, not executed. Needs common.sh, set_arch and fetch_guest_packages.
 
-# Modules every guest loads, with their parameters: virtio over MMIO and 9p
-# for the shared folder, snd-aloop for ALSA (8 substreams per PCM device, the
-# most it takes).
-BASE_MODULES=(
-    "virtio_mmio"
-    "9pnet_virtio"
-    "9p"
-    "snd-aloop pcm_substreams=8"
-)
+# Modules every guest loads, with their parameters: virtio (over PCI or MMIO)
+# and 9p for the shared folder, snd-aloop for ALSA (8 substreams per PCM
+# device, the most it takes). Set by build_base_initramfs.
+BASE_MODULES=()
+
+set_base_modules() {
+    BASE_MODULES=(
+        "$ARCH_VIRTIO_MODULE"
+        "9pnet_virtio"
+        "9p"
+        "snd-aloop pcm_substreams=8"
+    )
+}
 
 # Print the module file (relative to /lib/modules/<version>) for a module
 # name; '-' and '_' are the same in module names.
@@ -88,6 +92,7 @@ pack_cpio() {
 
 # Build (or find in the cache) the base part; sets BASE_INITRAMFS.
 build_base_initramfs() {
+    set_base_modules
     local key
     key=$({
         echo "$KERNEL_VERSION"

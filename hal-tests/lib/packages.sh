@@ -52,10 +52,6 @@ ensure_host_tools() {
     if ((${#missing[@]})); then
         apt_install "${missing[@]}"
     fi
-    # microvm's firmware comes with qemu-system-data.
-    if [[ $ARCH == x86_64 && ! -e /usr/share/qemu/bios-microvm.bin ]]; then
-        apt_install qemu-system-data
-    fi
 }
 
 # Let apt fetch packages of Debian architecture $1 (dpkg --add-architecture).
@@ -137,7 +133,9 @@ fetch_guest_packages() {
     fi
     local kpkg
     kpkg=$(head -n 1 "$stamp")
+    # shellcheck disable=SC2034 # used by initramfs.sh and qemu.sh
     KERNEL_VERSION=${kpkg#linux-image-}
+    # shellcheck disable=SC2034
     KERNEL_DIR=$dir/kernel
 }
 
@@ -162,6 +160,7 @@ unpack_guest_packages() {
 # TCG. Without it, boot_guest falls back to the bzImage.
 extract_vmlinux() {
     local offset
+    # shellcheck disable=SC2013 # one number per line
     for offset in $(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | cut -d: -f1); do
         # xz stops at the end of the stream: tail gets SIGPIPE.
         tail -c +$((offset + 1)) "$1" 2>/dev/null |
@@ -178,8 +177,9 @@ extract_vmlinux() {
 # the cache, printed on stdout. Used by the smoke test for programs to run
 # in the guest (e.g. alsa-utils).
 fetch_extra_packages() {
-    local dir=$CACHE/extra/$ARCH_DEB/$(printf '%s\n' "$@" | tr '\n' '+')
-    dir=${dir%+}
+    local names dir
+    names=$(printf '%s+' "$@")
+    dir=$CACHE/extra/$ARCH_DEB/${names%+}
     if [[ ${REFRESH:-0} == 1 || ! -e $dir/ready ]]; then
         rm -rf "$dir"
         mkdir -p "$dir/debs"

@@ -30,7 +30,7 @@ console_filter() {
 # command or stopped without reporting.
 boot_guest() {
     local initrd=$1 console=$WORK/console.log
-    local append="console=$ARCH_CONSOLE panic=-1"
+    local append="console=$ARCH_CONSOLE panic=-1 $ARCH_APPEND$KERNEL_PARAMS"
     [[ ${VERBOSE:-0} == 1 ]] || append+=" quiet"
     local kernel=$KERNEL_DIR/boot/vmlinux-$KERNEL_VERSION
     [[ -e $kernel ]] || kernel=$KERNEL_DIR/boot/vmlinuz-$KERNEL_VERSION
@@ -71,6 +71,7 @@ boot_guest() {
         log "$ARCH_QEMU failed (exit status ${statuses[0]})"
         return $EXIT_SETUP_FAILED
     fi
+    show_notes "$console"
     local status
     if [[ -s $SHARE/.exit-status ]]; then
         status=$(<"$SHARE/.exit-status")
@@ -85,10 +86,26 @@ boot_guest() {
     return "$status"
 }
 
-# After a failure, show the end of the console (boot messages included)
-# unless --verbose already showed all of it.
+# Pass on what the guest noted about itself (see guest-init.sh).
+show_notes() {
+    local note
+    sed -n "s/.*@@capstan-vm $TOKEN note \(.*\)/\1/p" "$1" | tr -d '\r' |
+        while IFS= read -r note; do
+            log "guest: $note"
+        done
+}
+
+# After a failure before the command started, show the end of the console
+# (boot messages), unless --verbose showed all of it already.
 show_console_tail() {
+    local keep
+    keep=$(mktemp "${TMPDIR:-/tmp}/capstan-vm-console.XXXXXX")
+    tr -d '\r' <"$1" >"$keep"
     [[ ${VERBOSE:-0} == 1 ]] && return 0
-    log "last lines of the guest's console:"
-    tail -n 40 "$1" | tr -d '\r' | sed 's/^/  | /' >&2
+    # Once the command started, its output has been shown already.
+    if ! grep -q "@@capstan-vm $TOKEN begin" "$keep"; then
+        log "last lines of the guest's console:"
+        tail -n 40 "$keep" | sed 's/^/  | /' >&2
+    fi
+    log "the whole console is in $keep"
 }
