@@ -128,6 +128,7 @@ build_base_initramfs() {
         pack_cpio "$tree" | gzip -6
     } >"$BASE_INITRAMFS.tmp"
     truncate -s "%512" "$BASE_INITRAMFS.tmp"
+    rm -f "$CACHE/$ARCH_DEB"/initramfs-base-*.cpio.gz # older versions
     mv "$BASE_INITRAMFS.tmp" "$BASE_INITRAMFS"
     rm -rf "$tree"
 }

@@ -97,7 +97,7 @@ GUEST_DEBS_ALL=(libasound2-data)
 
 # Fetch and unpack what a guest of $ARCH needs, once, into
 # $CACHE/$ARCH_DEB:
-#   debs/      the .deb files as downloaded
+#   debs/      the .deb files while they are unpacked (removed after)
 #   kernel/    the kernel package unpacked, with a modules.dep from depmod
 #   busybox/   busybox-static unpacked
 #   sysroot/   GUEST_DEBS unpacked: the guest's /lib, /usr and /bin/dash
@@ -129,6 +129,7 @@ fetch_guest_packages() {
         done
         (cd "$dir/debs" && download_debs "${names[@]}")
         unpack_guest_packages "$dir" "$kpkg"
+        rm -rf "$dir/debs"
         printf '%s\n%s\n' "$kpkg" "${GUEST_DEBS[*]}" >"$stamp"
     fi
     local kpkg
@@ -177,9 +178,9 @@ extract_vmlinux() {
 # the cache, printed on stdout. Used by the smoke test for programs to run
 # in the guest (e.g. alsa-utils).
 fetch_extra_packages() {
-    local names dir
-    names=$(printf '%s+' "$@")
-    dir=$CACHE/extra/$ARCH_DEB/${names%+}
+    local key dir
+    key=$(printf '%s+' "$@")
+    dir=$CACHE/extra/$ARCH_DEB/${key%+}
     if [[ ${REFRESH:-0} == 1 || ! -e $dir/ready ]]; then
         rm -rf "$dir"
         mkdir -p "$dir/debs"
@@ -190,6 +191,7 @@ fetch_extra_packages() {
         for deb in "$dir"/debs/*.deb; do
             dpkg-deb -x "$deb" "$dir/root"
         done
+        rm -rf "$dir/debs"
         touch "$dir/ready"
     fi
     echo "$dir/root"

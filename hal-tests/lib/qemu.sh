@@ -53,6 +53,7 @@ boot_guest() {
     statuses=("${PIPESTATUS[@]}")
     set -e
     vlog "guest ran for $((SECONDS - start)) s"
+    show_notes "$console"
 
     if [[ ${statuses[0]} == 124 || ${statuses[0]} == 137 ]]; then
         show_console_tail "$console"
@@ -71,7 +72,6 @@ boot_guest() {
         log "$ARCH_QEMU failed (exit status ${statuses[0]})"
         return $EXIT_SETUP_FAILED
     fi
-    show_notes "$console"
     local status
     if [[ -s $SHARE/.exit-status ]]; then
         status=$(<"$SHARE/.exit-status")
@@ -95,14 +95,14 @@ show_notes() {
         done
 }
 
-# After a failure before the command started, show the end of the console
-# (boot messages), unless --verbose showed all of it already.
+# After a failure, keep the whole console in a file and say where; if the
+# command never started, show the end of it (the boot messages). --verbose
+# has shown all of it already.
 show_console_tail() {
+    [[ ${VERBOSE:-0} == 1 ]] && return 0
     local keep
     keep=$(mktemp "${TMPDIR:-/tmp}/capstan-vm-console.XXXXXX")
     tr -d '\r' <"$1" >"$keep"
-    [[ ${VERBOSE:-0} == 1 ]] && return 0
-    # Once the command started, its output has been shown already.
     if ! grep -q "@@capstan-vm $TOKEN begin" "$keep"; then
         log "last lines of the guest's console:"
         tail -n 40 "$keep" | sed 's/^/  | /' >&2
