@@ -40,7 +40,7 @@ boot_guest() {
         -kernel "$kernel"
         -initrd "$initrd"
         -append "$append"
-        -fsdev "local,id=share,path=$SHARE,security_model=none"
+        -fsdev "local,id=share,path=${SHARE//,/,,},security_model=none"
         -device "$ARCH_9P_DEV,fsdev=share,mount_tag=share"
     )
     vlog "${qemu[*]}"
