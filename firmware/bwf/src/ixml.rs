@@ -1,0 +1,222 @@
+//! The `iXML` chunk (gallery.co.uk/ixml): project, scene, take, notes, timestamp, the file set and
+//! the track list. Written padded with spaces so it can be rewritten in place during a take.
+
+use serde::Serialize;
+
+/// One entry of the iXML TRACK_LIST.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct IxmlTrack {
+    /// CHANNEL_INDEX: the recorder's input channel, 1-based.
+    pub channel_index: u32,
+    /// INTERLEAVE_INDEX: position of the track in this file, 1-based.
+    pub interleave_index: u32,
+    /// NAME: the track's name.
+    pub name: String,
+    /// FUNCTION (empty when not given).
+    pub function: String,
+}
+
+/// The iXML fields Capstan writes and reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Ixml {
+    /// IXML_VERSION.
+    pub version: String,
+    /// PROJECT.
+    pub project: String,
+    /// SCENE.
+    pub scene: String,
+    /// TAKE.
+    pub take: String,
+    /// TAPE (Capstan writes the recording day, as pro recorders do).
+    pub tape: String,
+    /// CIRCLED (a good take).
+    pub circled: bool,
+    /// NOTE: free text; Capstan appends what went wrong (xruns, drops) here.
+    pub note: String,
+    /// FILE_UID: unique to this file.
+    pub file_uid: String,
+    /// SPEED/MASTER_SPEED, e.g. "25/1".
+    pub master_speed: String,
+    /// SPEED/TIMECODE_RATE, e.g. "25/1" or "24000/1001".
+    pub timecode_rate: String,
+    /// SPEED/TIMECODE_FLAG: "NDF" or "DF".
+    pub timecode_flag: String,
+    /// SPEED/FILE_SAMPLE_RATE.
+    pub file_sample_rate: u32,
+    /// SPEED/AUDIO_BIT_DEPTH.
+    pub audio_bit_depth: u16,
+    /// SPEED/TIMESTAMP_SAMPLE_RATE.
+    pub timestamp_sample_rate: u32,
+    /// SPEED/TIMESTAMP_SAMPLES_SINCE_MIDNIGHT (HI and LO joined).
+    pub timestamp_samples_since_midnight: u64,
+    /// FILE_SET/TOTAL_FILES.
+    pub total_files: u32,
+    /// FILE_SET/FAMILY_UID: shared by all files of one take.
+    pub family_uid: String,
+    /// FILE_SET/FILE_SET_INDEX (Capstan writes "A", "B", ... like Sound Devices, as a string).
+    pub file_set_index: String,
+    /// TRACK_LIST.
+    pub tracks: Vec<IxmlTrack>,
+}
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if c.is_control() && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+impl Ixml {
+    /// The XML document, without padding.
+    pub fn render(&self) -> String {
+        let mut x = String::with_capacity(2048 + self.tracks.len() * 160);
+        x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BWFXML>\n");
+        let mut t = |indent: usize, name: &str, val: &str| {
+            x.push_str(&format!("{:indent$}<{name}>{}</{name}>\n", "", esc(val), indent = indent));
+        };
+        t(2, "IXML_VERSION", &self.version);
+        t(2, "PROJECT", &self.project);
+        t(2, "SCENE", &self.scene);
+        t(2, "TAKE", &self.take);
+        t(2, "TAPE", &self.tape);
+        t(2, "CIRCLED", if self.circled { "TRUE" } else { "FALSE" });
+        t(2, "FILE_UID", &self.file_uid);
+        t(2, "NOTE", &self.note);
+        x.push_str("  <SPEED>\n");
+        let mut t = |name: &str, val: &str| {
+            x.push_str(&format!("    <{name}>{}</{name}>\n", esc(val)));
+        };
+        t("MASTER_SPEED", &self.master_speed);
+        t("TIMECODE_RATE", &self.timecode_rate);
+        t("TIMECODE_FLAG", &self.timecode_flag);
+        t("FILE_SAMPLE_RATE", &self.file_sample_rate.to_string());
+        t("AUDIO_BIT_DEPTH", &self.audio_bit_depth.to_string());
+        t("DIGITIZER_SAMPLE_RATE", &self.file_sample_rate.to_string());
+        t("TIMESTAMP_SAMPLE_RATE", &self.timestamp_sample_rate.to_string());
+        t("TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI", &((self.timestamp_samples_since_midnight >> 32) as u32).to_string());
+        t("TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO", &(self.timestamp_samples_since_midnight as u32).to_string());
+        x.push_str("  </SPEED>\n  <FILE_SET>\n");
+        x.push_str(&format!("    <TOTAL_FILES>{}</TOTAL_FILES>\n", self.total_files));
+        x.push_str(&format!("    <FAMILY_UID>{}</FAMILY_UID>\n", esc(&self.family_uid)));
+        x.push_str(&format!("    <FILE_SET_INDEX>{}</FILE_SET_INDEX>\n", esc(&self.file_set_index)));
+        x.push_str("  </FILE_SET>\n  <TRACK_LIST>\n");
+        x.push_str(&format!("    <TRACK_COUNT>{}</TRACK_COUNT>\n", self.tracks.len()));
+        for tr in &self.tracks {
+            x.push_str("    <TRACK>\n");
+            x.push_str(&format!("      <CHANNEL_INDEX>{}</CHANNEL_INDEX>\n", tr.channel_index));
+            x.push_str(&format!("      <INTERLEAVE_INDEX>{}</INTERLEAVE_INDEX>\n", tr.interleave_index));
+            x.push_str(&format!("      <NAME>{}</NAME>\n", esc(&tr.name)));
+            if !tr.function.is_empty() {
+                x.push_str(&format!("      <FUNCTION>{}</FUNCTION>\n", esc(&tr.function)));
+            }
+            x.push_str("    </TRACK>\n");
+        }
+        x.push_str("  </TRACK_LIST>\n</BWFXML>\n");
+        x
+    }
+
+    /// The document padded with spaces to exactly `len` bytes, or `None` if it does not fit.
+    pub fn render_padded(&self, len: usize) -> Option<Vec<u8>> {
+        let mut b = self.render().into_bytes();
+        if b.len() > len {
+            return None;
+        }
+        b.resize(len, b' ');
+        Some(b)
+    }
+
+    /// Parses an iXML body leniently: trailing NULs and padding are ignored, unknown elements are
+    /// skipped, missing ones stay empty. Fails only when the text is not well-formed XML.
+    pub fn parse(body: &[u8]) -> Result<Ixml, String> {
+        let end = body.iter().position(|&c| c == 0).unwrap_or(body.len());
+        let text = String::from_utf8_lossy(&body[..end]);
+        let doc = roxmltree::Document::parse(text.trim()).map_err(|e| e.to_string())?;
+        let root = doc.root_element();
+        let child = |n: roxmltree::Node, name: &str| -> String {
+            n.children()
+                .find(|c| c.has_tag_name(name))
+                .and_then(|c| c.text())
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let num = |s: String| s.parse::<u64>().unwrap_or(0);
+        let mut x = Ixml {
+            version: child(root, "IXML_VERSION"),
+            project: child(root, "PROJECT"),
+            scene: child(root, "SCENE"),
+            take: child(root, "TAKE"),
+            tape: child(root, "TAPE"),
+            circled: child(root, "CIRCLED").eq_ignore_ascii_case("true"),
+            note: child(root, "NOTE"),
+            file_uid: child(root, "FILE_UID"),
+            ..Default::default()
+        };
+        if let Some(sp) = root.children().find(|c| c.has_tag_name("SPEED")) {
+            x.master_speed = child(sp, "MASTER_SPEED");
+            x.timecode_rate = child(sp, "TIMECODE_RATE");
+            x.timecode_flag = child(sp, "TIMECODE_FLAG");
+            x.file_sample_rate = num(child(sp, "FILE_SAMPLE_RATE")) as u32;
+            x.audio_bit_depth = num(child(sp, "AUDIO_BIT_DEPTH")) as u16;
+            x.timestamp_sample_rate = num(child(sp, "TIMESTAMP_SAMPLE_RATE")) as u32;
+            let hi = num(child(sp, "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI")) & 0xFFFF_FFFF;
+            let lo = num(child(sp, "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO")) & 0xFFFF_FFFF;
+            x.timestamp_samples_since_midnight = (hi << 32) | lo;
+        }
+        if let Some(fs) = root.children().find(|c| c.has_tag_name("FILE_SET")) {
+            x.total_files = num(child(fs, "TOTAL_FILES")) as u32;
+            x.family_uid = child(fs, "FAMILY_UID");
+            x.file_set_index = child(fs, "FILE_SET_INDEX");
+        }
+        if let Some(tl) = root.children().find(|c| c.has_tag_name("TRACK_LIST")) {
+            for tr in tl.children().filter(|c| c.has_tag_name("TRACK")) {
+                x.tracks.push(IxmlTrack {
+                    channel_index: num(child(tr, "CHANNEL_INDEX")) as u32,
+                    interleave_index: num(child(tr, "INTERLEAVE_INDEX")) as u32,
+                    name: child(tr, "NAME"),
+                    function: child(tr, "FUNCTION"),
+                });
+            }
+        }
+        Ok(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_with_padding_and_escapes() {
+        let x = Ixml {
+            version: "2.10".into(),
+            project: "Gig <at> Joe's".into(),
+            scene: "S01".into(),
+            take: "7".into(),
+            note: "2 xruns & 1 drop".into(),
+            timestamp_samples_since_midnight: (5u64 << 32) | 9,
+            total_files: 2,
+            tracks: vec![IxmlTrack { channel_index: 3, interleave_index: 1, name: "Kick".into(), function: String::new() }],
+            ..Default::default()
+        };
+        let padded = x.render_padded(8192).unwrap();
+        assert_eq!(padded.len(), 8192);
+        assert_eq!(*padded.last().unwrap(), b' ');
+        assert_eq!(Ixml::parse(&padded).unwrap(), x);
+        assert!(x.render_padded(10).is_none());
+    }
+
+    #[test]
+    fn broken_xml_is_an_error_not_a_panic() {
+        assert!(Ixml::parse(b"<BWFXML><SCENE>").is_err());
+        assert!(Ixml::parse(&[0xFF, 0xFE, 0x00]).is_err());
+    }
+}
