@@ -1,0 +1,5 @@
+//! The hardware of a Capstan box, each part behind a trait with a real implementation and a sim
+//! one beside it. So far: audio capture ([`audio`]), with the sim source that stands in for an
+//! interface on a desktop and in tests.
+
+pub mod audio;

@@ -1,0 +1,36 @@
+//! The `capstan` command line.
+
+mod record;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Capstan: a standalone multitrack recorder.
+#[derive(Debug, Parser)]
+#[command(name = "capstan", version, about)]
+pub struct Cli {
+    /// Config file (default: /etc/capstan/capstan.toml if it exists, else built-in defaults).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record one take headless and print its folder as the last line.
+    Record(record::RecordArgs),
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::logging::init();
+    match cli.command {
+        Command::Record(args) => record::run(cli.config.as_deref(), args),
+    }
+}

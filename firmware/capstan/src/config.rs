@@ -1,0 +1,219 @@
+//! The box's configuration, from a TOML file: names (project, scene, tracks) and the record
+//! path's sizes and intervals. Every error names the line and what to write instead.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Where a box reads its configuration when none is given.
+pub const DEFAULT_PATH: &str = "/etc/capstan/capstan.toml";
+
+/// How a take's tracks are laid out in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One mono file per track (what DAWs import best).
+    #[default]
+    Mono,
+    /// One interleaved file holding every track.
+    Poly,
+}
+
+impl Layout {
+    /// Parses the command-line spelling.
+    pub fn from_cli(s: &str) -> Option<Layout> {
+        match s {
+            "mono" => Some(Layout::Mono),
+            "poly" => Some(Layout::Poly),
+            _ => None,
+        }
+    }
+}
+
+/// One input track.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackConfig {
+    /// The track's name, used in file names, bext and iXML.
+    pub name: String,
+}
+
+/// The record path's settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecorderConfig {
+    /// Seconds between header updates + fdatasync: at most this much audio is lost to a power cut.
+    pub commit_interval: f64,
+    /// Seconds of audio the ring between the audio thread and the writer holds: the longest
+    /// storage stall survived without a drop.
+    pub ring_seconds: f64,
+    /// File layout.
+    pub layout: Layout,
+    /// Frames per period of the audio thread.
+    pub period_frames: usize,
+    /// Timecode rate written in iXML, e.g. "25/1" or "30000/1001".
+    pub timecode_rate: String,
+}
+
+impl Default for RecorderConfig {
+    fn default() -> Self {
+        RecorderConfig {
+            commit_interval: 1.0,
+            ring_seconds: 10.0,
+            layout: Layout::Mono,
+            period_frames: 256,
+            timecode_rate: "25/1".into(),
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Project name (iXML PROJECT).
+    pub project: String,
+    /// Scene name: the first part of every take's name.
+    pub scene: String,
+    /// Record path settings.
+    pub recorder: RecorderConfig,
+    /// Track names, in input order; inputs beyond the list are named `In<NN>`.
+    pub tracks: Vec<TrackConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { project: "Capstan".into(), scene: "S01".into(), recorder: RecorderConfig::default(), tracks: Vec::new() }
+    }
+}
+
+/// A configuration that cannot be used, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The system's answer.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has a wrong key or type (the message names the line).
+    #[error("config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("config file {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong and what to write instead.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks config text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let c: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let message = match line {
+                Some(l) => format!("line {l}: {}", e.message()),
+                None => e.message().to_string(),
+            };
+            ConfigError::Parse { path: origin.to_string(), message }
+        })?;
+        c.check().map_err(|message| ConfigError::Invalid { path: origin.to_string(), message })?;
+        Ok(c)
+    }
+
+    /// Checks ranges and names.
+    pub fn check(&self) -> Result<(), String> {
+        let r = &self.recorder;
+        if !(0.05..=60.0).contains(&r.commit_interval) {
+            return Err(format!("recorder.commit_interval = {}: use 0.05 to 60 seconds (1 is the default)", r.commit_interval));
+        }
+        if !(0.5..=600.0).contains(&r.ring_seconds) {
+            return Err(format!("recorder.ring_seconds = {}: use 0.5 to 600 seconds (10 is the default)", r.ring_seconds));
+        }
+        if !(16..=8192).contains(&r.period_frames) {
+            return Err(format!("recorder.period_frames = {}: use 16 to 8192 frames (256 is the default)", r.period_frames));
+        }
+        check_name("scene", &self.scene)?;
+        for (i, t) in self.tracks.iter().enumerate() {
+            check_name(&format!("tracks[{i}].name"), &t.name)?;
+        }
+        Ok(())
+    }
+
+    /// The name of input track `i` (0-based).
+    pub fn track_name(&self, i: usize) -> String {
+        self.tracks.get(i).map(|t| t.name.clone()).unwrap_or_else(|| format!("In{:02}", i + 1))
+    }
+
+    /// The commit interval as a duration.
+    pub fn commit_interval(&self) -> Duration {
+        Duration::from_secs_f64(self.recorder.commit_interval)
+    }
+}
+
+/// Names go into file names on FAT/exFAT cards: no path separators or characters Windows refuses.
+fn check_name(what: &str, name: &str) -> Result<(), String> {
+    const BAD: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+    if name.trim().is_empty() {
+        return Err(format!("{what} is empty: give it a name"));
+    }
+    if name.len() > 64 {
+        return Err(format!("{what} = {name:?} is longer than 64 bytes: shorten it"));
+    }
+    if let Some(c) = name.chars().find(|c| BAD.contains(c) || c.is_control()) {
+        return Err(format!("{what} = {name:?} contains {c:?}, which cannot be in a file name: remove it"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = Config::parse("", "test").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.track_name(2), "In03");
+    }
+
+    #[test]
+    fn full_config_reads() {
+        let c = Config::parse(
+            "project = \"Gig\"\nscene = \"Live\"\n[recorder]\ncommit_interval = 0.5\nlayout = \"poly\"\n[[tracks]]\nname = \"Kick\"\n",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(c.recorder.layout, Layout::Poly);
+        assert_eq!(c.track_name(0), "Kick");
+        assert_eq!(c.track_name(1), "In02");
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_fix() {
+        let e = Config::parse("scene = \"A\"\n[recorder]\nring_secs = 4\n", "box.toml").unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("ring_secs"), "{e}");
+        let e = Config::parse("[recorder]\ncommit_interval = 0\n", "box.toml").unwrap_err().to_string();
+        assert!(e.contains("0.05 to 60"), "{e}");
+        let e = Config::parse("[[tracks]]\nname = \"a/b\"\n", "box.toml").unwrap_err().to_string();
+        assert!(e.contains("tracks[0].name") && e.contains("remove it"), "{e}");
+    }
+}

@@ -1,0 +1,9 @@
+//! The Capstan recorder: the audio thread ([`engine`]), the record path to disk ([`recorder`]),
+//! the configuration ([`config`]) and the `capstan` command line ([`cli`]).
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod logging;
+pub mod recorder;

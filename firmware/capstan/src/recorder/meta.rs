@@ -1,0 +1,169 @@
+//! The metadata a take's files carry: bext and iXML, from the config, the clock and the stream.
+
+use std::io::Read;
+
+use capstan_bwf::bext::{basic_umid, Bext};
+use capstan_bwf::ixml::{Ixml, IxmlTrack};
+use capstan_bwf::{FileMeta, WavSpec};
+use chrono::{DateTime, Local, Timelike};
+
+use super::naming::TakeName;
+
+/// Unique bytes from the kernel (for UIDs and the UMID).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).is_err() {
+        // No /dev/urandom: fall back to the clock and the process id, still unique per take.
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let seed = t ^ (u128::from(std::process::id()) << 64);
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = (seed >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(151);
+        }
+    }
+    b
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02X}")).collect()
+}
+
+/// Samples since local midnight at `t`, at `rate`.
+pub fn samples_since_midnight(t: &DateTime<Local>, rate: u32) -> u64 {
+    let secs = u64::from(t.num_seconds_from_midnight());
+    let nanos = u64::from(t.nanosecond().min(999_999_999));
+    secs * u64::from(rate) + nanos * u64::from(rate) / 1_000_000_000
+}
+
+/// What every file of one take shares.
+#[derive(Debug, Clone)]
+pub struct TakeMeta {
+    /// Project name.
+    pub project: String,
+    /// Take name and folder.
+    pub take: TakeName,
+    /// When the take's first sample was captured (local time).
+    pub start: DateTime<Local>,
+    /// Timecode rate for iXML.
+    pub timecode_rate: String,
+    /// iXML FAMILY_UID shared by the take's files.
+    pub family_uid: String,
+    /// Number of files in the take.
+    pub total_files: u32,
+}
+
+/// One file's tracks: (input channel, track name) for each interleave position.
+pub type FileTracks<'a> = &'a [(u32, String)];
+
+impl TakeMeta {
+    /// The bext and iXML of one file of the take (`index` 0-based among the take's files).
+    pub fn file_meta(&self, spec: WavSpec, index: usize, tracks: FileTracks<'_>) -> FileMeta {
+        let tref = samples_since_midnight(&self.start, spec.sample_rate);
+        let mut description = format!("sSCENE={}\r\nsTAKE={}\r\n", self.take.scene, self.take.number);
+        for (i, (_, name)) in tracks.iter().enumerate() {
+            let line = format!("sTRK{}={}\r\n", i + 1, name);
+            if description.len() + line.len() > 256 {
+                break;
+            }
+            description.push_str(&line);
+        }
+        let mode = match tracks.len() {
+            1 => "mono",
+            2 => "stereo",
+            _ => "multitrack",
+        };
+        let format_name = if spec.format.is_float() { "FLOAT" } else { "PCM" };
+        let coding_history = format!(
+            "A={format_name},F={},W={},M={mode},T=Capstan {}\r\n",
+            spec.sample_rate,
+            spec.format.bits(),
+            env!("CARGO_PKG_VERSION")
+        );
+        // EBU R99 USID: country, organisation, serial, time, random.
+        let r: [u8; 8] = random_bytes();
+        let serial = u64::from_le_bytes(r) % 1_000_000_000_000;
+        let rnd = u64::from_le_bytes(random_bytes::<8>()) % 1_000_000_000;
+        let originator_reference = format!("XXCAP{serial:012}{}{rnd:09}", self.start.format("%H%M%S"));
+        let bext = Bext {
+            description,
+            originator: "Capstan".into(),
+            originator_reference,
+            origination_date: self.start.format("%Y-%m-%d").to_string(),
+            origination_time: self.start.format("%H:%M:%S").to_string(),
+            time_reference: tref,
+            version: 2,
+            umid: basic_umid(random_bytes()),
+            coding_history,
+            ..Bext::default()
+        };
+        let ixml = Ixml {
+            version: "2.10".into(),
+            project: self.project.clone(),
+            scene: self.take.scene.clone(),
+            take: self.take.number.to_string(),
+            tape: self.start.format("%Y%m%d").to_string(),
+            circled: false,
+            note: String::new(),
+            file_uid: hex(&random_bytes::<16>()),
+            master_speed: self.timecode_rate.clone(),
+            timecode_rate: self.timecode_rate.clone(),
+            timecode_flag: if self.timecode_rate.contains("1001") { "DF".into() } else { "NDF".into() },
+            file_sample_rate: spec.sample_rate,
+            audio_bit_depth: spec.format.bits(),
+            timestamp_sample_rate: spec.sample_rate,
+            timestamp_samples_since_midnight: tref,
+            total_files: self.total_files,
+            family_uid: self.family_uid.clone(),
+            file_set_index: set_index(index),
+            tracks: tracks
+                .iter()
+                .enumerate()
+                .map(|(i, (ch, name))| IxmlTrack {
+                    channel_index: ch + 1,
+                    interleave_index: i as u32 + 1,
+                    name: name.clone(),
+                    function: String::new(),
+                })
+                .collect(),
+        };
+        FileMeta { bext, ixml }
+    }
+}
+
+/// "A".."Z", then "AA".. like spreadsheet columns.
+fn set_index(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A new FAMILY_UID for a take.
+pub fn new_family_uid() -> String {
+    hex(&random_bytes::<16>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn time_reference_counts_samples_since_midnight() {
+        let t = Local.with_ymd_and_hms(2026, 11, 23, 1, 0, 2).unwrap();
+        assert_eq!(samples_since_midnight(&t, 48000), 3602 * 48000);
+    }
+
+    #[test]
+    fn set_indexes_are_letters() {
+        assert_eq!(set_index(0), "A");
+        assert_eq!(set_index(25), "Z");
+        assert_eq!(set_index(26), "AA");
+        assert_eq!(set_index(63), "BL");
+    }
+}

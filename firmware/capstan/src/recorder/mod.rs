@@ -1,0 +1,250 @@
+//! Recording a take: the take folder and its files, the audio thread started on a capture
+//! source, and the writer loop that empties the ring into the files and commits them.
+
+pub mod files;
+pub mod meta;
+pub mod naming;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use capstan_board::audio::{CaptureSource, StreamSpec};
+use capstan_bwf::writer::{FinishedFile, WriteError, WriterOptions};
+use capstan_bwf::WavSpec;
+
+use crate::config::{Config, Layout};
+use crate::engine::{ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, RingPlan};
+use files::TakeFiles;
+use meta::TakeMeta;
+
+/// What to record.
+#[derive(Debug, Clone)]
+pub struct TakeRequest {
+    /// The configuration (names, ring, commit interval, layout).
+    pub config: Config,
+    /// The folder takes go in.
+    pub out: PathBuf,
+    /// Stop after this many frames (`None`: until asked to stop).
+    pub frames: Option<u64>,
+    /// Writer options (tests lower the RF64 threshold).
+    pub writer: WriterOptions,
+}
+
+/// Why a take could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The take folder could not be made.
+    #[error("cannot create a take folder in {}: {source} (is the card mounted, writable and not full?)", out.display())]
+    TakeFolder {
+        /// The output folder.
+        out: PathBuf,
+        /// The system's answer.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be created.
+    #[error(transparent)]
+    File(#[from] WriteError),
+    /// The audio thread could not be started.
+    #[error("cannot start the audio thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// What a take came to.
+#[derive(Debug)]
+pub struct TakeReport {
+    /// The take's folder.
+    pub dir: PathBuf,
+    /// Its files.
+    pub files: Vec<FinishedFile>,
+    /// Frames in each file.
+    pub frames: u64,
+    /// Frames lost to a full ring.
+    pub frames_dropped: u64,
+    /// Device overruns.
+    pub xruns: u64,
+    /// Each loss with its position.
+    pub losses: Vec<EngineEvent>,
+    /// The ring's highest fill in seconds of audio.
+    pub ring_high_water_secs: f64,
+    /// Why the engine stopped.
+    pub exit: EngineExit,
+    /// A failure that ended the take early (the files are closed and valid up to it).
+    pub failure: Option<String>,
+}
+
+/// The take's notes: every loss, in words, for the iXML NOTE and the log.
+pub fn loss_note(rate: u32, frames_dropped: u64, xruns: u64, losses: &[EngineEvent], events_lost: u64) -> String {
+    if frames_dropped == 0 && xruns == 0 {
+        return String::new();
+    }
+    let mut n = format!("LOSSES: {xruns} xruns, {frames_dropped} frames dropped (ring full).");
+    for e in losses {
+        let at = e.position as f64 / f64::from(rate);
+        let what = match e.kind {
+            LossKind::Xrun => "XRUN".to_string(),
+            LossKind::RingOverflow => format!("DROP {} frames", e.frames),
+        };
+        n.push_str(&format!(" {what} at {at:.3} s (frame {});", e.position));
+    }
+    if events_lost > 0 {
+        n.push_str(&format!(" {events_lost} more losses not itemised."));
+    }
+    n
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Records one take from `source` until the frame limit or `stop`. Runs the writer loop on the
+/// calling thread and the audio thread on a new one.
+pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, stop: Arc<AtomicBool>) -> Result<TakeReport, RecordError> {
+    let spec: StreamSpec = source.spec();
+    let cfg = &req.config;
+    let plan = RingPlan::new(spec, cfg.recorder.ring_seconds, source.period_frames());
+    tracing::info!(
+        "ring: {plan} for {} channels at {} Hz, {}-bit; period {} frames; commit every {:.2} s",
+        spec.channels,
+        spec.rate,
+        spec.format.cli_name(),
+        source.period_frames(),
+        cfg.recorder.commit_interval
+    );
+    let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| RecordError::TakeFolder { out: req.out.clone(), source })?;
+    let wav = WavSpec { channels: spec.channels, sample_rate: spec.rate, format: spec.format };
+    let channels = usize::from(spec.channels);
+    let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
+        Layout::Mono => (0..channels).map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1)).collect(),
+        Layout::Poly => vec![(take.poly_file(), 0..channels)],
+    };
+    let start = chrono::Local::now();
+    let tm = TakeMeta {
+        project: cfg.project.clone(),
+        take: take.clone(),
+        start,
+        timecode_rate: cfg.recorder.timecode_rate.clone(),
+        family_uid: meta::new_family_uid(),
+        total_files: groups.len() as u32,
+    };
+    let mut ixmls = Vec::with_capacity(groups.len());
+    let specs: Vec<_> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (path, chans))| {
+            let tracks: Vec<(u32, String)> = chans.clone().map(|c| (c as u32, cfg.track_name(c))).collect();
+            let m = tm.file_meta(WavSpec { channels: chans.len() as u16, ..wav }, i, &tracks);
+            ixmls.push(m.ixml.clone());
+            (path, chans, m)
+        })
+        .collect();
+    let mut files = TakeFiles::create(wav, specs, req.writer)?;
+    sync_dir(&take.dir);
+    sync_dir(&req.out);
+    tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
+
+    let (producer, mut consumer) = plan.build();
+    let (ev_tx, mut ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
+    let stats = Arc::new(EngineStats::default());
+    let mut engine = CaptureEngine::new(source, producer, ev_tx, stats.clone(), stop.clone(), req.frames);
+    let audio = std::thread::Builder::new().name("capstan-audio".into()).spawn(move || engine.run()).map_err(RecordError::Thread)?;
+
+    let fb = spec.frame_bytes();
+    let interval = cfg.commit_interval();
+    let mut last_commit = Instant::now();
+    let mut losses = Vec::new();
+    let mut failure = None;
+    loop {
+        while let Ok(e) = ev_rx.pop() {
+            match e.kind {
+                LossKind::Xrun => tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem()),
+                LossKind::RingOverflow => {
+                    tracing::warn!("DROPPED {} frames at frame {} of take {}: the card is too slow", e.frames, e.position, take.stem())
+                }
+            }
+            losses.push(e);
+        }
+        let avail = consumer.slots() / fb;
+        if avail == 0 {
+            if audio.is_finished() && consumer.slots() < fb {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        } else {
+            let n = avail.min(files.room());
+            let chunk = consumer.read_chunk(n * fb).expect("slots were counted above");
+            let (a, b) = chunk.as_slices();
+            let res = files.push(a).and_then(|()| files.push(b));
+            chunk.commit_all();
+            if let Err(e) = res {
+                failure = Some(e.to_string());
+                break;
+            }
+        }
+        if last_commit.elapsed() >= interval {
+            if let Err(e) = files.commit() {
+                failure = Some(e.to_string());
+                break;
+            }
+            last_commit = Instant::now();
+            tracing::debug!(frames = files.frames(), "commit");
+        }
+    }
+    if failure.is_some() {
+        stop.store(true, Ordering::Relaxed);
+        // Keep draining so the audio thread is never stuck waiting for room.
+        while !audio.is_finished() {
+            let n = consumer.slots();
+            if let Ok(c) = consumer.read_chunk(n) {
+                c.commit_all();
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let exit = audio.join().unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
+    while let Ok(e) = ev_rx.pop() {
+        losses.push(e);
+    }
+    let frames = files.frames();
+    let dropped = stats.frames_dropped.load(Ordering::Relaxed);
+    let xruns = stats.xruns.load(Ordering::Relaxed);
+    let note = loss_note(spec.rate, dropped, xruns, &losses, stats.events_lost.load(Ordering::Relaxed));
+    if let EngineExit::DeviceFailed(why) = exit {
+        failure.get_or_insert_with(|| format!("the audio device failed: {why}"));
+    }
+    let finished = files.finish(|i| {
+        (!note.is_empty()).then(|| {
+            let mut x = ixmls[i].clone();
+            x.note = note.clone();
+            x
+        })
+    });
+    sync_dir(&take.dir);
+    let files = match finished {
+        Ok(f) => f,
+        Err(e) => {
+            failure.get_or_insert(e.to_string());
+            Vec::new()
+        }
+    };
+    if !note.is_empty() {
+        tracing::warn!("take {}: {note}", take.stem());
+    }
+    let high = stats.ring_high_water.load(Ordering::Relaxed) as f64 / (fb as f64 * f64::from(spec.rate));
+    tracing::info!("take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s", take.stem(), plan.seconds);
+    Ok(TakeReport {
+        dir: take.dir,
+        files,
+        frames,
+        frames_dropped: dropped,
+        xruns,
+        losses,
+        ring_high_water_secs: high,
+        exit,
+        failure,
+    })
+}
