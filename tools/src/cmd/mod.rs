@@ -1,0 +1,32 @@
+//! The `take` subcommands and what they share.
+
+pub mod info;
+pub mod recover;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+/// Exit code: everything fine.
+pub const OK: u8 = 0;
+/// Exit code: a file has problems.
+pub const PROBLEMS: u8 = 1;
+/// Exit code: a file could not be read or the path is wrong.
+pub const UNREADABLE: u8 = 2;
+
+/// The WAV files a path names: the file itself, or the `.wav` files in a folder, sorted.
+pub fn wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav")))
+        .collect();
+    v.sort();
+    if v.is_empty() {
+        return Err(format!("{}: no .wav files in this folder", path.display()));
+    }
+    Ok(v)
+}

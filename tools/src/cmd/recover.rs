@@ -1,0 +1,33 @@
+//! `take recover`.
+
+use std::path::Path;
+
+use super::{wav_files, OK, UNREADABLE};
+
+/// Runs `take recover`; returns the exit code (0 when every file is whole afterwards).
+pub fn run(path: &Path) -> u8 {
+    let files = match wav_files(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("take: {e}");
+            return UNREADABLE;
+        }
+    };
+    let mut code = OK;
+    for f in files {
+        match capstan_bwf::recover::recover(&f) {
+            Ok(r) if r.changes.is_empty() => println!("whole     {}: {} frames, nothing to change", f.display(), r.frames),
+            Ok(r) => {
+                println!("recovered {}: {} frames", f.display(), r.frames);
+                for c in r.changes {
+                    println!("          - {c}");
+                }
+            }
+            Err(e) => {
+                eprintln!("take: {e}");
+                code = UNREADABLE;
+            }
+        }
+    }
+    code
+}

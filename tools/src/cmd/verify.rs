@@ -1,0 +1,47 @@
+//! `take verify`.
+
+use std::path::Path;
+
+use capstan_bwf::verify;
+
+use super::{wav_files, OK, PROBLEMS, UNREADABLE};
+
+/// Runs `take verify`; returns the exit code.
+pub fn run(path: &Path, counter: bool) -> u8 {
+    let files = match wav_files(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("take: {e}");
+            return UNREADABLE;
+        }
+    };
+    let mut code = OK;
+    for f in files {
+        let w = match capstan_bwf::read(&f) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("take: {e}");
+                code = code.max(UNREADABLE);
+                continue;
+            }
+        };
+        let mut problems = verify::structure(&w);
+        let mut summary = format!("{} frames", w.frames());
+        if counter && problems.is_empty() {
+            match verify::counter(&w) {
+                Ok((n, start)) => summary = format!("{n} frames, counter signal gapless and bit-exact from position {}", start.unwrap_or(0)),
+                Err(e) => problems.push(format!("counter signal broken at {e}")),
+            }
+        }
+        if problems.is_empty() {
+            println!("OK   {}: {summary}", f.display());
+        } else {
+            code = code.max(PROBLEMS);
+            println!("FAIL {}:", f.display());
+            for p in problems {
+                println!("     - {p}");
+            }
+        }
+    }
+    code
+}
