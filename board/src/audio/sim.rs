@@ -48,12 +48,23 @@ pub struct SimSource {
 
 impl SimSource {
     /// A sim source; `fast` generates as fast as the consumer takes frames.
-    pub fn new(spec: StreamSpec, signal: Signal, period_frames: usize, fast: bool) -> Result<Self, OpenError> {
+    pub fn new(
+        spec: StreamSpec,
+        signal: Signal,
+        period_frames: usize,
+        fast: bool,
+    ) -> Result<Self, OpenError> {
         if spec.channels == 0 || spec.channels > 256 {
-            return Err(OpenError::Unsupported(format!("{} channels: the sim source has 1 to 256", spec.channels)));
+            return Err(OpenError::Unsupported(format!(
+                "{} channels: the sim source has 1 to 256",
+                spec.channels
+            )));
         }
         if !(8000..=768_000).contains(&spec.rate) {
-            return Err(OpenError::Unsupported(format!("{} Hz: the sim source runs at 8000 to 768000 Hz", spec.rate)));
+            return Err(OpenError::Unsupported(format!(
+                "{} Hz: the sim source runs at 8000 to 768000 Hz",
+                spec.rate
+            )));
         }
         if period_frames == 0 {
             return Err(OpenError::Unsupported("a period of 0 frames".into()));
@@ -63,22 +74,36 @@ impl SimSource {
             let amp = 10f64.powf(-18.0 / 20.0);
             let mut s = vec![0u8; spec.rate as usize * bps];
             for (n, out) in s.chunks_exact_mut(bps).enumerate() {
-                let x = amp * (2.0 * std::f64::consts::PI * 1000.0 * n as f64 / f64::from(spec.rate)).sin();
+                let x = amp
+                    * (2.0 * std::f64::consts::PI * 1000.0 * n as f64 / f64::from(spec.rate)).sin();
                 encode_f64(x, spec.format, out);
             }
             s
         } else {
             Vec::new()
         };
-        Ok(SimSource { spec, signal, period: period_frames, fast, next_frame: 0, ready: 0, started: None, sine })
+        Ok(SimSource {
+            spec,
+            signal,
+            period: period_frames,
+            fast,
+            next_frame: 0,
+            ready: 0,
+            started: None,
+            sine,
+        })
     }
 }
 
 fn encode_f64(x: f64, format: SampleFormat, out: &mut [u8]) {
     match format {
         SampleFormat::I16 => out.copy_from_slice(&((x * 32767.0).round() as i16).to_le_bytes()),
-        SampleFormat::I24 => out.copy_from_slice(&((x * 8_388_607.0).round() as i32).to_le_bytes()[..3]),
-        SampleFormat::I32 => out.copy_from_slice(&((x * 2_147_483_647.0).round() as i32).to_le_bytes()),
+        SampleFormat::I24 => {
+            out.copy_from_slice(&((x * 8_388_607.0).round() as i32).to_le_bytes()[..3])
+        }
+        SampleFormat::I32 => {
+            out.copy_from_slice(&((x * 2_147_483_647.0).round() as i32).to_le_bytes())
+        }
         SampleFormat::F32 => out.copy_from_slice(&(x as f32).to_le_bytes()),
     }
 }
@@ -103,10 +128,13 @@ impl CaptureSource for SimSource {
             self.ready = self.period;
             return Ok(self.ready);
         }
-        let start = self.started.ok_or(CaptureError::Fatal("sim source waited before start"))?;
+        let start = self
+            .started
+            .ok_or(CaptureError::Fatal("sim source waited before start"))?;
         // The clock makes a period ready every period_frames / rate seconds.
         let due_frames = self.next_frame + self.ready as u64 + self.period as u64;
-        let due = start + Duration::from_nanos(due_frames * 1_000_000_000 / u64::from(self.spec.rate));
+        let due =
+            start + Duration::from_nanos(due_frames * 1_000_000_000 / u64::from(self.spec.rate));
         let now = Instant::now();
         if due > now {
             std::thread::sleep(due - now);
@@ -153,7 +181,11 @@ mod tests {
     use super::*;
 
     fn spec(format: SampleFormat) -> StreamSpec {
-        StreamSpec { channels: 3, rate: 48000, format }
+        StreamSpec {
+            channels: 3,
+            rate: 48000,
+            format,
+        }
     }
 
     #[test]
@@ -174,7 +206,17 @@ mod tests {
 
     #[test]
     fn realtime_clock_makes_frames_ready_at_the_rate() {
-        let mut s = SimSource::new(StreamSpec { channels: 1, rate: 8000, format: SampleFormat::I16 }, Signal::Silence, 80, false).unwrap();
+        let mut s = SimSource::new(
+            StreamSpec {
+                channels: 1,
+                rate: 8000,
+                format: SampleFormat::I16,
+            },
+            Signal::Silence,
+            80,
+            false,
+        )
+        .unwrap();
         s.start().unwrap();
         let t = Instant::now();
         let mut buf = vec![0u8; 8000 * 2];
@@ -184,23 +226,50 @@ mod tests {
             got += s.read(&mut buf).unwrap();
         }
         // 800 frames at 8 kHz take at least 100 ms of wall clock.
-        assert!(t.elapsed() >= Duration::from_millis(99), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() >= Duration::from_millis(99),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]
     fn sine_is_the_level_asked_for() {
-        let mut s = SimSource::new(StreamSpec { channels: 1, rate: 48000, format: SampleFormat::F32 }, Signal::Sine, 4800, true).unwrap();
+        let mut s = SimSource::new(
+            StreamSpec {
+                channels: 1,
+                rate: 48000,
+                format: SampleFormat::F32,
+            },
+            Signal::Sine,
+            4800,
+            true,
+        )
+        .unwrap();
         s.start().unwrap();
         s.wait().unwrap();
         let mut b = vec![0u8; 4800 * 4];
         s.read(&mut b).unwrap();
-        let peak = b.chunks_exact(4).map(|x| f32::from_le_bytes(x.try_into().unwrap()).abs()).fold(0.0, f32::max);
+        let peak = b
+            .chunks_exact(4)
+            .map(|x| f32::from_le_bytes(x.try_into().unwrap()).abs())
+            .fold(0.0, f32::max);
         assert!((peak - 0.1259).abs() < 0.001, "{peak}");
     }
 
     #[test]
     fn bad_settings_are_refused_with_the_reason() {
-        let e = SimSource::new(StreamSpec { channels: 0, rate: 48000, format: SampleFormat::I16 }, Signal::Counter, 64, true).unwrap_err();
+        let e = SimSource::new(
+            StreamSpec {
+                channels: 0,
+                rate: 48000,
+                format: SampleFormat::I16,
+            },
+            Signal::Counter,
+            64,
+            true,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("0 channels"));
     }
 }

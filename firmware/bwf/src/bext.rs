@@ -170,9 +170,15 @@ fn put_str(dst: &mut [u8], s: &str) {
 fn get_str(field: &[u8]) -> (String, bool) {
     let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
     let raw = &field[..end];
-    let bad = raw.iter().any(|&c| c < 0x20 && !matches!(c, b'\r' | b'\n' | b'\t')) || std::str::from_utf8(raw).is_err();
+    let bad = raw
+        .iter()
+        .any(|&c| c < 0x20 && !matches!(c, b'\r' | b'\n' | b'\t'))
+        || std::str::from_utf8(raw).is_err();
     let s = String::from_utf8_lossy(raw);
-    let s: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t')).collect();
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\r' | '\n' | '\t'))
+        .collect();
     (s, bad)
 }
 
@@ -180,9 +186,11 @@ fn get_str(field: &[u8]) -> (String, bool) {
 pub fn basic_umid(material: [u8; 16]) -> [u8; 64] {
     let mut u = [0u8; 64];
     // Universal label for a UMID: audio material, no defined instance creation method.
-    u[..12].copy_from_slice(&[0x06, 0x0A, 0x2B, 0x34, 0x01, 0x01, 0x01, 0x05, 0x01, 0x01, 0x02, 0x20]);
+    u[..12].copy_from_slice(&[
+        0x06, 0x0A, 0x2B, 0x34, 0x01, 0x01, 0x01, 0x05, 0x01, 0x01, 0x02, 0x20,
+    ]);
     u[12] = 0x13; // length of what follows in a basic UMID
-    // u[13..16]: instance number 0 (original material)
+                  // u[13..16]: instance number 0 (original material)
     u[16..32].copy_from_slice(&material);
     u
 }
@@ -236,7 +244,10 @@ mod tests {
 
     #[test]
     fn long_text_is_cut_on_a_char_boundary() {
-        let b = Bext { originator: "é".repeat(20), ..Default::default() };
+        let b = Bext {
+            originator: "é".repeat(20),
+            ..Default::default()
+        };
         let p = Bext::parse(&b.to_bytes());
         assert_eq!(p.originator, "é".repeat(16));
         assert!(p.garbage_fields.is_empty());

@@ -53,7 +53,10 @@ pub fn decode(sample: &[u8], format: SampleFormat) -> Option<Decoded> {
     let v: i32 = match format {
         SampleFormat::I16 => {
             let s = i16::from_le_bytes([sample[0], sample[1]]);
-            return Some(Decoded { frame: s as u16, channel: None });
+            return Some(Decoded {
+                frame: s as u16,
+                channel: None,
+            });
         }
         SampleFormat::I24 => i32::from_le_bytes([0, sample[0], sample[1], sample[2]]) >> 8,
         SampleFormat::I32 => {
@@ -73,7 +76,10 @@ pub fn decode(sample: &[u8], format: SampleFormat) -> Option<Decoded> {
         }
     };
     let w = (v as u32) & 0x00FF_FFFF;
-    Some(Decoded { frame: (w >> 8) as u16, channel: Some((w & 0xFF) as u8) })
+    Some(Decoded {
+        frame: (w >> 8) as u16,
+        channel: Some((w & 0xFF) as u8),
+    })
 }
 
 /// The first place where a run of samples stops following the counter signal.
@@ -141,10 +147,17 @@ impl Checker {
                     channel: (self.format != SampleFormat::I16).then_some(want_ch),
                 };
                 if found != Some(expected) {
-                    return Err(Mismatch { frame: self.frames, channel: i, expected, found });
+                    return Err(Mismatch {
+                        frame: self.frames,
+                        channel: i,
+                        expected,
+                        found,
+                    });
                 }
             }
-            let n = self.next_frame.unwrap_or_else(|| decode(frame, self.format).map_or(0, |d| d.frame));
+            let n = self
+                .next_frame
+                .unwrap_or_else(|| decode(frame, self.format).map_or(0, |d| d.frame));
             self.next_frame = Some(n.wrapping_add(1));
             self.frames += 1;
         }
@@ -156,7 +169,12 @@ impl Checker {
 mod tests {
     use super::*;
 
-    const ALL: [SampleFormat; 4] = [SampleFormat::I16, SampleFormat::I24, SampleFormat::I32, SampleFormat::F32];
+    const ALL: [SampleFormat; 4] = [
+        SampleFormat::I16,
+        SampleFormat::I24,
+        SampleFormat::I32,
+        SampleFormat::F32,
+    ];
 
     #[test]
     fn word_matches_the_contract() {
@@ -170,7 +188,14 @@ mod tests {
     #[test]
     fn every_format_round_trips() {
         for f in ALL {
-            for (n, c) in [(0u64, 0u32), (1, 1), (0x7FFF, 63), (0x8000, 17), (0xFFFF, 255), (70000, 300)] {
+            for (n, c) in [
+                (0u64, 0u32),
+                (1, 1),
+                (0x7FFF, 63),
+                (0x8000, 17),
+                (0xFFFF, 255),
+                (70000, 300),
+            ] {
                 let mut b = [0u8; 4];
                 encode(word(n, c), f, &mut b);
                 let d = decode(&b[..f.bytes()], f).unwrap();

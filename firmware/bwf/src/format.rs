@@ -134,7 +134,11 @@ impl WavSpec {
                 b.extend_from_slice(&22u16.to_le_bytes());
                 b.extend_from_slice(&self.format.bits().to_le_bytes());
                 b.extend_from_slice(&self.channel_mask().to_le_bytes());
-                let sub = if self.format.is_float() { WAVE_FORMAT_IEEE_FLOAT } else { WAVE_FORMAT_PCM };
+                let sub = if self.format.is_float() {
+                    WAVE_FORMAT_IEEE_FLOAT
+                } else {
+                    WAVE_FORMAT_PCM
+                };
                 b.extend_from_slice(&sub.to_le_bytes());
                 b.extend_from_slice(&GUID_TAIL);
             }
@@ -199,7 +203,7 @@ impl FmtChunk {
     /// The Capstan sample format this chunk describes, if it is one Capstan reads
     /// (16/24/32-bit integer PCM or 32-bit float, in containers of that width).
     pub fn sample_format(&self) -> Option<SampleFormat> {
-        let container = if self.channels == 0 { 0 } else { self.block_align / self.channels };
+        let container = self.block_align.checked_div(self.channels).unwrap_or(0);
         match (self.effective_tag(), self.bits_per_sample, container) {
             (WAVE_FORMAT_PCM, 16, 2) => Some(SampleFormat::I16),
             (WAVE_FORMAT_PCM, 24, 3) => Some(SampleFormat::I24),
@@ -211,7 +215,11 @@ impl FmtChunk {
 
     /// The spec, when the format is one Capstan reads.
     pub fn spec(&self) -> Option<WavSpec> {
-        Some(WavSpec { channels: self.channels, sample_rate: self.sample_rate, format: self.sample_format()? })
+        Some(WavSpec {
+            channels: self.channels,
+            sample_rate: self.sample_rate,
+            format: self.sample_format()?,
+        })
     }
 
     /// A short human name such as "PCM 24-bit (extensible)".
@@ -221,7 +229,11 @@ impl FmtChunk {
             WAVE_FORMAT_IEEE_FLOAT => "IEEE float",
             _ => "unknown format",
         };
-        let ext = if self.format_tag == WAVE_FORMAT_EXTENSIBLE { " (extensible)" } else { "" };
+        let ext = if self.format_tag == WAVE_FORMAT_EXTENSIBLE {
+            " (extensible)"
+        } else {
+            ""
+        };
         format!("{kind} {}-bit{ext}", self.bits_per_sample)
     }
 }
@@ -232,7 +244,11 @@ mod tests {
 
     #[test]
     fn plain_pcm_for_stereo_16_bit() {
-        let s = WavSpec { channels: 2, sample_rate: 48000, format: SampleFormat::I16 };
+        let s = WavSpec {
+            channels: 2,
+            sample_rate: 48000,
+            format: SampleFormat::I16,
+        };
         let f = FmtChunk::parse(&s.fmt_chunk_body()).unwrap();
         assert_eq!(f.format_tag, WAVE_FORMAT_PCM);
         assert_eq!(s.fmt_chunk_body().len(), 16);
@@ -242,8 +258,16 @@ mod tests {
 
     #[test]
     fn extensible_for_24_bit_and_many_channels() {
-        for (ch, fmt) in [(1, SampleFormat::I24), (8, SampleFormat::I16), (64, SampleFormat::F32)] {
-            let s = WavSpec { channels: ch, sample_rate: 96000, format: fmt };
+        for (ch, fmt) in [
+            (1, SampleFormat::I24),
+            (8, SampleFormat::I16),
+            (64, SampleFormat::F32),
+        ] {
+            let s = WavSpec {
+                channels: ch,
+                sample_rate: 96000,
+                format: fmt,
+            };
             let body = s.fmt_chunk_body();
             assert_eq!(body.len(), 40);
             let f = FmtChunk::parse(&body).unwrap();
@@ -255,10 +279,17 @@ mod tests {
 
     #[test]
     fn float_stereo_is_tag_3_with_cbsize() {
-        let s = WavSpec { channels: 2, sample_rate: 44100, format: SampleFormat::F32 };
+        let s = WavSpec {
+            channels: 2,
+            sample_rate: 44100,
+            format: SampleFormat::F32,
+        };
         let body = s.fmt_chunk_body();
         assert_eq!(body.len(), 18);
-        assert_eq!(FmtChunk::parse(&body).unwrap().format_tag, WAVE_FORMAT_IEEE_FLOAT);
+        assert_eq!(
+            FmtChunk::parse(&body).unwrap().format_tag,
+            WAVE_FORMAT_IEEE_FLOAT
+        );
         assert!(s.needs_fact());
     }
 }

@@ -81,7 +81,12 @@ impl Ixml {
         let mut x = String::with_capacity(2048 + self.tracks.len() * 160);
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BWFXML>\n");
         let mut t = |indent: usize, name: &str, val: &str| {
-            x.push_str(&format!("{:indent$}<{name}>{}</{name}>\n", "", esc(val), indent = indent));
+            x.push_str(&format!(
+                "{:indent$}<{name}>{}</{name}>\n",
+                "",
+                esc(val),
+                indent = indent
+            ));
         };
         t(2, "IXML_VERSION", &self.version);
         t(2, "PROJECT", &self.project);
@@ -101,22 +106,52 @@ impl Ixml {
         t("FILE_SAMPLE_RATE", &self.file_sample_rate.to_string());
         t("AUDIO_BIT_DEPTH", &self.audio_bit_depth.to_string());
         t("DIGITIZER_SAMPLE_RATE", &self.file_sample_rate.to_string());
-        t("TIMESTAMP_SAMPLE_RATE", &self.timestamp_sample_rate.to_string());
-        t("TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI", &((self.timestamp_samples_since_midnight >> 32) as u32).to_string());
-        t("TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO", &(self.timestamp_samples_since_midnight as u32).to_string());
+        t(
+            "TIMESTAMP_SAMPLE_RATE",
+            &self.timestamp_sample_rate.to_string(),
+        );
+        t(
+            "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI",
+            &((self.timestamp_samples_since_midnight >> 32) as u32).to_string(),
+        );
+        t(
+            "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO",
+            &(self.timestamp_samples_since_midnight as u32).to_string(),
+        );
         x.push_str("  </SPEED>\n  <FILE_SET>\n");
-        x.push_str(&format!("    <TOTAL_FILES>{}</TOTAL_FILES>\n", self.total_files));
-        x.push_str(&format!("    <FAMILY_UID>{}</FAMILY_UID>\n", esc(&self.family_uid)));
-        x.push_str(&format!("    <FILE_SET_INDEX>{}</FILE_SET_INDEX>\n", esc(&self.file_set_index)));
+        x.push_str(&format!(
+            "    <TOTAL_FILES>{}</TOTAL_FILES>\n",
+            self.total_files
+        ));
+        x.push_str(&format!(
+            "    <FAMILY_UID>{}</FAMILY_UID>\n",
+            esc(&self.family_uid)
+        ));
+        x.push_str(&format!(
+            "    <FILE_SET_INDEX>{}</FILE_SET_INDEX>\n",
+            esc(&self.file_set_index)
+        ));
         x.push_str("  </FILE_SET>\n  <TRACK_LIST>\n");
-        x.push_str(&format!("    <TRACK_COUNT>{}</TRACK_COUNT>\n", self.tracks.len()));
+        x.push_str(&format!(
+            "    <TRACK_COUNT>{}</TRACK_COUNT>\n",
+            self.tracks.len()
+        ));
         for tr in &self.tracks {
             x.push_str("    <TRACK>\n");
-            x.push_str(&format!("      <CHANNEL_INDEX>{}</CHANNEL_INDEX>\n", tr.channel_index));
-            x.push_str(&format!("      <INTERLEAVE_INDEX>{}</INTERLEAVE_INDEX>\n", tr.interleave_index));
+            x.push_str(&format!(
+                "      <CHANNEL_INDEX>{}</CHANNEL_INDEX>\n",
+                tr.channel_index
+            ));
+            x.push_str(&format!(
+                "      <INTERLEAVE_INDEX>{}</INTERLEAVE_INDEX>\n",
+                tr.interleave_index
+            ));
             x.push_str(&format!("      <NAME>{}</NAME>\n", esc(&tr.name)));
             if !tr.function.is_empty() {
-                x.push_str(&format!("      <FUNCTION>{}</FUNCTION>\n", esc(&tr.function)));
+                x.push_str(&format!(
+                    "      <FUNCTION>{}</FUNCTION>\n",
+                    esc(&tr.function)
+                ));
             }
             x.push_str("    </TRACK>\n");
         }
@@ -204,7 +239,12 @@ mod tests {
             note: "2 xruns & 1 drop".into(),
             timestamp_samples_since_midnight: (5u64 << 32) | 9,
             total_files: 2,
-            tracks: vec![IxmlTrack { channel_index: 3, interleave_index: 1, name: "Kick".into(), function: String::new() }],
+            tracks: vec![IxmlTrack {
+                channel_index: 3,
+                interleave_index: 1,
+                name: "Kick".into(),
+                function: String::new(),
+            }],
             ..Default::default()
         };
         let padded = x.render_padded(8192).unwrap();

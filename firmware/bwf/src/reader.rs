@@ -151,11 +151,17 @@ impl WavFile {
 
 /// Reads a file from disk.
 pub fn read(path: &Path) -> Result<WavFile, ReadError> {
-    let io = |source| ReadError::Io { path: path.to_path_buf(), source };
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut f = File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();
     if f.metadata().map_err(io)?.is_dir() {
-        return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "it is a folder, not a file")));
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a folder, not a file",
+        )));
     }
     parse(&mut f, len, path)
 }
@@ -166,7 +172,10 @@ fn printable(id: &[u8; 4]) -> bool {
 
 /// Parses a WAV file of `len` bytes from `r`; `path` is only used in messages.
 pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile, ReadError> {
-    let io = |source| ReadError::Io { path: path.to_path_buf(), source };
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut head = [0u8; 12];
     let got = read_at(r, 0, &mut head).map_err(io)?;
     let container = match (&head[0..4], &head[8..12]) {
@@ -174,8 +183,20 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
         (b"RF64", b"WAVE") if got == 12 => Container::Rf64,
         (b"BW64", b"WAVE") if got == 12 => Container::Bw64,
         _ => {
-            let found = head[..got].iter().map(|&c| if (0x20..0x7F).contains(&c) { c as char } else { '.' }).collect();
-            return Err(ReadError::NotWav { path: path.to_path_buf(), found });
+            let found = head[..got]
+                .iter()
+                .map(|&c| {
+                    if (0x20..0x7F).contains(&c) {
+                        c as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            return Err(ReadError::NotWav {
+                path: path.to_path_buf(),
+                found,
+            });
         }
     };
     let mut w = WavFile {
@@ -200,7 +221,8 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
     while pos < len {
         if len - pos < 8 {
             w.trailing_bytes = len - pos;
-            w.warnings.push(format!("{} stray bytes at the end of the file", len - pos));
+            w.warnings
+                .push(format!("{} stray bytes at the end of the file", len - pos));
             break;
         }
         let mut hdr = [0u8; 8];
@@ -220,26 +242,40 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
         if &id == b"data" && container != Container::Riff && declared == u32::MAX {
             match w.ds64 {
                 Some(d) => size = d.data_size,
-                None => w.warnings.push("RF64 data chunk without a ds64 chunk".into()),
+                None => w
+                    .warnings
+                    .push("RF64 data chunk without a ds64 chunk".into()),
             }
         }
         let present = (len - body).min(size);
         if present < size {
             w.warnings.push(format!("chunk '{}' at offset {pos} declares {size} bytes but the file holds only {present}", fourcc(id)));
         }
-        w.chunks.push(ChunkInfo { id: fourcc(id), offset: pos, size });
+        w.chunks.push(ChunkInfo {
+            id: fourcc(id),
+            offset: pos,
+            size,
+        });
         if &id == b"data" {
             if w.data.is_some() {
-                w.warnings.push("more than one data chunk; using the first".into());
+                w.warnings
+                    .push("more than one data chunk; using the first".into());
             } else {
-                w.data = Some(DataChunk { offset: body, declared: size, available: present });
+                w.data = Some(DataChunk {
+                    offset: body,
+                    declared: size,
+                    available: present,
+                });
             }
         } else if present <= MAX_META_CHUNK {
             let mut b = vec![0u8; present as usize];
             read_at(r, body, &mut b).map_err(io)?;
             meta_chunk(&mut w, &id, &b, &mut labels);
         } else {
-            w.warnings.push(format!("chunk '{}' of {size} bytes skipped (too large to be metadata)", fourcc(id)));
+            w.warnings.push(format!(
+                "chunk '{}' of {size} bytes skipped (too large to be metadata)",
+                fourcc(id)
+            ));
         }
         let mut next = body.saturating_add(size);
         if size % 2 == 1 {
@@ -251,7 +287,10 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
             if with_pad || !without {
                 next += 1;
             } else {
-                w.warnings.push(format!("chunk '{}' has an odd size and no pad byte", fourcc(id)));
+                w.warnings.push(format!(
+                    "chunk '{}' has an odd size and no pad byte",
+                    fourcc(id)
+                ));
             }
         }
         pos = next;
@@ -270,30 +309,42 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
     if container != Container::Riff {
         match w.ds64 {
             Some(d) => w.riff_size = d.riff_size,
-            None => w.warnings.push("RF64/BW64 file without a ds64 chunk".into()),
+            None => w
+                .warnings
+                .push("RF64/BW64 file without a ds64 chunk".into()),
         }
     }
     Ok(w)
 }
 
 fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, String)>) {
-    let u32_at = |o: usize| b.get(o..o + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
-    let u64_at = |o: usize| b.get(o..o + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])));
+    let u32_at = |o: usize| {
+        b.get(o..o + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let u64_at = |o: usize| {
+        b.get(o..o + 8)
+            .map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])))
+    };
     match id {
         b"fmt " => match FmtChunk::parse(b) {
             Some(f) => {
                 if f.block_align == 0 || f.channels == 0 {
-                    w.warnings.push("fmt chunk has zero channels or zero block size".into());
+                    w.warnings
+                        .push("fmt chunk has zero channels or zero block size".into());
                 }
                 if w.fmt.is_none() {
                     w.fmt = Some(f);
                 }
             }
-            None => w.warnings.push(format!("fmt chunk too short ({} bytes)", b.len())),
+            None => w
+                .warnings
+                .push(format!("fmt chunk too short ({} bytes)", b.len())),
         },
         b"ds64" => {
             if b.len() < DS64_BODY_LEN - 4 {
-                w.warnings.push(format!("ds64 chunk too short ({} bytes)", b.len()));
+                w.warnings
+                    .push(format!("ds64 chunk too short ({} bytes)", b.len()));
             } else {
                 w.ds64 = Some(Ds64 {
                     riff_size: u64_at(0).unwrap_or(0),
@@ -307,14 +358,18 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
         b"bext" => {
             let bext = Bext::parse(b);
             if !bext.garbage_fields.is_empty() {
-                w.warnings.push(format!("bext fields hold non-text bytes: {}", bext.garbage_fields.join(", ")));
+                w.warnings.push(format!(
+                    "bext fields hold non-text bytes: {}",
+                    bext.garbage_fields.join(", ")
+                ));
             }
             w.bext = Some(bext);
         }
         b"iXML" => match Ixml::parse(b) {
             Ok(x) => w.ixml = Some(x),
             Err(e) => {
-                w.warnings.push(format!("iXML chunk is not readable XML: {e}"));
+                w.warnings
+                    .push(format!("iXML chunk is not readable XML: {e}"));
                 w.ixml_error = Some(e);
             }
         },
@@ -323,7 +378,11 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
             for i in 0..n.min(b.len() / 24) {
                 let o = 4 + i * 24;
                 if let (Some(id), Some(pos)) = (u32_at(o), u32_at(o + 20)) {
-                    w.cues.push(Cue { id, position: pos, label: String::new() });
+                    w.cues.push(Cue {
+                        id,
+                        position: pos,
+                        label: String::new(),
+                    });
                 }
             }
         }

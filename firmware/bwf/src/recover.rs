@@ -48,9 +48,16 @@ pub struct RecoverReport {
 /// Recovers `path` in place.
 pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let w = reader::read(path)?;
-    let unrecoverable = |why: &str| RecoverError::Unrecoverable { path: path.to_path_buf(), why: why.to_string() };
-    let fmt = w.fmt.clone().ok_or_else(|| unrecoverable("it has no fmt chunk, so the audio's frame size is unknown"))?;
-    let data = w.data.ok_or_else(|| unrecoverable("it has no data chunk (it was cut before any audio was written)"))?;
+    let unrecoverable = |why: &str| RecoverError::Unrecoverable {
+        path: path.to_path_buf(),
+        why: why.to_string(),
+    };
+    let fmt = w.fmt.clone().ok_or_else(|| {
+        unrecoverable("it has no fmt chunk, so the audio's frame size is unknown")
+    })?;
+    let data = w.data.ok_or_else(|| {
+        unrecoverable("it has no data chunk (it was cut before any audio was written)")
+    })?;
     let align = u64::from(fmt.block_align);
     if align == 0 {
         return Err(unrecoverable("its fmt chunk says frames are 0 bytes"));
@@ -58,10 +65,18 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let data_is_last = w.chunks.last().map(|c| c.id == "data").unwrap_or(false);
     // Audio runs to the end of the file when data is the last chunk (as while recording);
     // otherwise the chunks after it prove its declared size.
-    let audio = if data_is_last { w.file_len - data.offset } else { data.declared };
+    let audio = if data_is_last {
+        w.file_len - data.offset
+    } else {
+        data.declared
+    };
     let whole = audio - audio % align;
     let pad = whole & 1;
-    let new_len = if data_is_last { data.offset + whole + pad } else { w.file_len };
+    let new_len = if data_is_last {
+        data.offset + whole + pad
+    } else {
+        w.file_len
+    };
     let riff_size = new_len - 8;
     let frames = whole / align;
     let mut changes = Vec::new();
@@ -70,12 +85,21 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|source| RecoverError::Write { path: path.to_path_buf(), source })?;
-    let werr = |source| RecoverError::Write { path: path.to_path_buf(), source };
+        .map_err(|source| RecoverError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let werr = |source| RecoverError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
 
     if data_is_last && new_len != w.file_len {
         if new_len < w.file_len {
-            changes.push(format!("dropped {} bytes at the end (a partial frame)", w.file_len - new_len));
+            changes.push(format!(
+                "dropped {} bytes at the end (a partial frame)",
+                w.file_len - new_len
+            ));
         } else {
             changes.push("added the pad byte after the odd-sized data chunk".into());
         }
@@ -85,9 +109,14 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let data_size_field = data.offset - 4;
     let needs_rf64 = riff_size > u64::from(u32::MAX) || whole > u64::from(u32::MAX);
     if w.container == Container::Riff && needs_rf64 {
-        let junk_ok = w.chunks.get(0).map(|c| c.id == "JUNK" && c.offset == 12 && c.size >= DS64_BODY_LEN as u64);
+        let junk_ok = w
+            .chunks
+            .first()
+            .map(|c| c.id == "JUNK" && c.offset == 12 && c.size >= DS64_BODY_LEN as u64);
         if junk_ok != Some(true) {
-            return Err(unrecoverable("it is larger than 4 GiB but has no JUNK chunk reserved for ds64"));
+            return Err(unrecoverable(
+                "it is larger than 4 GiB but has no JUNK chunk reserved for ds64",
+            ));
         }
         changes.push("became RF64 (it is larger than 4 GiB)".into());
     }
@@ -110,28 +139,57 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
             file.write_all_at(b"RF64", 0).map_err(werr)?;
         }
         write_u32_if(&file, 4, w.riff_size_field(), u32::MAX, &mut Vec::new()).map_err(werr)?;
-        write_u32_if(&file, data_size_field, data.declared_field(), u32::MAX, &mut Vec::new()).map_err(werr)?;
+        write_u32_if(
+            &file,
+            data_size_field,
+            data.declared_field(),
+            u32::MAX,
+            &mut Vec::new(),
+        )
+        .map_err(werr)?;
     } else {
-        write_u32_if(&file, 4, w.riff_size_field(), riff_size as u32, &mut changes).map_err(werr)?;
+        write_u32_if(
+            &file,
+            4,
+            w.riff_size_field(),
+            riff_size as u32,
+            &mut changes,
+        )
+        .map_err(werr)?;
         if data.declared != whole {
-            changes.push(format!("data size {} -> {whole} bytes ({frames} frames)", data.declared));
-            file.write_all_at(&(whole as u32).to_le_bytes(), data_size_field).map_err(werr)?;
+            changes.push(format!(
+                "data size {} -> {whole} bytes ({frames} frames)",
+                data.declared
+            ));
+            file.write_all_at(&(whole as u32).to_le_bytes(), data_size_field)
+                .map_err(werr)?;
         }
     }
     if let (Some(fact), Some(c)) = (w.fact_samples, w.chunks.iter().find(|c| c.id == "fact")) {
         let want = if rf64 { u32::MAX } else { frames as u32 };
         if fact != want {
             changes.push(format!("fact sample count {fact} -> {want}"));
-            file.write_all_at(&want.to_le_bytes(), c.offset + 8).map_err(werr)?;
+            file.write_all_at(&want.to_le_bytes(), c.offset + 8)
+                .map_err(werr)?;
         }
     }
     if !changes.is_empty() {
         file.sync_all().map_err(werr)?;
     }
-    Ok(RecoverReport { path: path.to_path_buf(), changes, frames })
+    Ok(RecoverReport {
+        path: path.to_path_buf(),
+        changes,
+        frames,
+    })
 }
 
-fn write_u32_if(file: &std::fs::File, at: u64, old: u32, new: u32, changes: &mut Vec<String>) -> std::io::Result<()> {
+fn write_u32_if(
+    file: &std::fs::File,
+    at: u64,
+    old: u32,
+    new: u32,
+    changes: &mut Vec<String>,
+) -> std::io::Result<()> {
     if old != new {
         if at == 4 {
             changes.push(format!("RIFF size {old} -> {new}"));

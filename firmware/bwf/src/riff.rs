@@ -25,6 +25,12 @@ pub fn ds64_body(riff_size: u64, data_size: u64, sample_count: u64) -> [u8; DS64
 /// A four-character code as text, with non-printable bytes escaped.
 pub fn fourcc(id: [u8; 4]) -> String {
     id.iter()
-        .map(|&c| if (0x20..0x7F).contains(&c) { (c as char).to_string() } else { format!("\\x{c:02x}") })
+        .map(|&c| {
+            if (0x20..0x7F).contains(&c) {
+                (c as char).to_string()
+            } else {
+                format!("\\x{c:02x}")
+            }
+        })
         .collect()
 }

@@ -20,10 +20,18 @@ pub fn structure(w: &WavFile) -> Vec<String> {
     match fmt.spec() {
         Some(spec) => {
             if usize::from(fmt.block_align) != spec.block_align() {
-                p.push(format!("block align {} should be {}", fmt.block_align, spec.block_align()));
+                p.push(format!(
+                    "block align {} should be {}",
+                    fmt.block_align,
+                    spec.block_align()
+                ));
             }
             if u64::from(fmt.byte_rate) != spec.byte_rate() {
-                p.push(format!("byte rate {} should be {}", fmt.byte_rate, spec.byte_rate()));
+                p.push(format!(
+                    "byte rate {} should be {}",
+                    fmt.byte_rate,
+                    spec.byte_rate()
+                ));
             }
             if fmt.sample_format().is_some_and(|f| f.is_float()) && w.fact_samples.is_none() {
                 p.push("float audio without a fact chunk".into());
@@ -42,23 +50,40 @@ pub fn structure(w: &WavFile) -> Vec<String> {
         ));
     }
     if data.declared % u64::from(fmt.block_align) != 0 {
-        p.push(format!("data size {} is not a whole number of {}-byte frames", data.declared, fmt.block_align));
+        p.push(format!(
+            "data size {} is not a whole number of {}-byte frames",
+            data.declared, fmt.block_align
+        ));
     }
     if w.trailing_bytes > 0 {
-        p.push(format!("{} bytes after the last chunk (a stale header: `take recover` repairs it)", w.trailing_bytes));
+        p.push(format!(
+            "{} bytes after the last chunk (a stale header: `take recover` repairs it)",
+            w.trailing_bytes
+        ));
     }
     if w.riff_size != w.file_len - 8 {
-        p.push(format!("RIFF size {} should be {} (file length - 8)", w.riff_size, w.file_len - 8));
+        p.push(format!(
+            "RIFF size {} should be {} (file length - 8)",
+            w.riff_size,
+            w.file_len - 8
+        ));
     }
     match (w.container, &w.ds64) {
         (Container::Riff, _) => {}
         (_, None) => p.push("RF64 file without ds64".into()),
         (_, Some(d)) => {
             if d.table_length != 0 {
-                p.push(format!("ds64 table length {} (Capstan and BWF MetaEdit expect 0)", d.table_length));
+                p.push(format!(
+                    "ds64 table length {} (Capstan and BWF MetaEdit expect 0)",
+                    d.table_length
+                ));
             }
             if d.sample_count != w.frames() {
-                p.push(format!("ds64 sample count {} should be {}", d.sample_count, w.frames()));
+                p.push(format!(
+                    "ds64 sample count {} should be {}",
+                    d.sample_count,
+                    w.frames()
+                ));
             }
         }
     }
@@ -88,7 +113,9 @@ pub fn source_channels(w: &WavFile) -> Vec<u32> {
 /// of frames checked and the counter position of the first frame.
 pub fn counter(w: &WavFile) -> Result<(u64, Option<u16>), String> {
     let fmt = w.fmt.as_ref().ok_or("no fmt chunk")?;
-    let format = fmt.sample_format().ok_or_else(|| format!("unsupported sample format: {}", fmt.describe()))?;
+    let format = fmt
+        .sample_format()
+        .ok_or_else(|| format!("unsupported sample format: {}", fmt.describe()))?;
     let data = w.data.ok_or("no data chunk")?;
     let mut checker = Checker::new(format, &source_channels(w));
     let align = u64::from(fmt.block_align);
@@ -99,7 +126,8 @@ pub fn counter(w: &WavFile) -> Result<(u64, Option<u16>), String> {
     let mut pos = 0u64;
     while pos < total {
         let n = block.min(total - pos) as usize;
-        crate::reader::read_exact_at(&file, data.offset + pos, &mut buf[..n]).map_err(|e| format!("cannot read {}: {e}", w.path.display()))?;
+        crate::reader::read_exact_at(&file, data.offset + pos, &mut buf[..n])
+            .map_err(|e| format!("cannot read {}: {e}", w.path.display()))?;
         checker.check(&buf[..n]).map_err(|m| {
             let found = match m.found {
                 Some(d) => format!("frame {} channel {:?}", d.frame, d.channel),

@@ -84,7 +84,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { project: "Capstan".into(), scene: "S01".into(), recorder: RecorderConfig::default(), tracks: Vec::new() }
+        Config {
+            project: "Capstan".into(),
+            scene: "S01".into(),
+            recorder: RecorderConfig::default(),
+            tracks: Vec::new(),
+        }
     }
 }
 
@@ -121,21 +126,32 @@ pub enum ConfigError {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Config::parse(&text, &path.display().to_string())
     }
 
     /// Parses and checks config text; `origin` names it in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
         let c: Config = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             let message = match line {
                 Some(l) => format!("line {l}: {}", e.message()),
                 None => e.message().to_string(),
             };
-            ConfigError::Parse { path: origin.to_string(), message }
+            ConfigError::Parse {
+                path: origin.to_string(),
+                message,
+            }
         })?;
-        c.check().map_err(|message| ConfigError::Invalid { path: origin.to_string(), message })?;
+        c.check().map_err(|message| ConfigError::Invalid {
+            path: origin.to_string(),
+            message,
+        })?;
         Ok(c)
     }
 
@@ -143,13 +159,22 @@ impl Config {
     pub fn check(&self) -> Result<(), String> {
         let r = &self.recorder;
         if !(0.05..=60.0).contains(&r.commit_interval) {
-            return Err(format!("recorder.commit_interval = {}: use 0.05 to 60 seconds (1 is the default)", r.commit_interval));
+            return Err(format!(
+                "recorder.commit_interval = {}: use 0.05 to 60 seconds (1 is the default)",
+                r.commit_interval
+            ));
         }
         if !(0.5..=600.0).contains(&r.ring_seconds) {
-            return Err(format!("recorder.ring_seconds = {}: use 0.5 to 600 seconds (10 is the default)", r.ring_seconds));
+            return Err(format!(
+                "recorder.ring_seconds = {}: use 0.5 to 600 seconds (10 is the default)",
+                r.ring_seconds
+            ));
         }
         if !(16..=8192).contains(&r.period_frames) {
-            return Err(format!("recorder.period_frames = {}: use 16 to 8192 frames (256 is the default)", r.period_frames));
+            return Err(format!(
+                "recorder.period_frames = {}: use 16 to 8192 frames (256 is the default)",
+                r.period_frames
+            ));
         }
         check_name("scene", &self.scene)?;
         for (i, t) in self.tracks.iter().enumerate() {
@@ -160,7 +185,10 @@ impl Config {
 
     /// The name of input track `i` (0-based).
     pub fn track_name(&self, i: usize) -> String {
-        self.tracks.get(i).map(|t| t.name.clone()).unwrap_or_else(|| format!("In{:02}", i + 1))
+        self.tracks
+            .get(i)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| format!("In{:02}", i + 1))
     }
 
     /// The commit interval as a duration.
@@ -176,10 +204,14 @@ fn check_name(what: &str, name: &str) -> Result<(), String> {
         return Err(format!("{what} is empty: give it a name"));
     }
     if name.len() > 64 {
-        return Err(format!("{what} = {name:?} is longer than 64 bytes: shorten it"));
+        return Err(format!(
+            "{what} = {name:?} is longer than 64 bytes: shorten it"
+        ));
     }
     if let Some(c) = name.chars().find(|c| BAD.contains(c) || c.is_control()) {
-        return Err(format!("{what} = {name:?} contains {c:?}, which cannot be in a file name: remove it"));
+        return Err(format!(
+            "{what} = {name:?} contains {c:?}, which cannot be in a file name: remove it"
+        ));
     }
     Ok(())
 }
@@ -209,11 +241,20 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_and_the_fix() {
-        let e = Config::parse("scene = \"A\"\n[recorder]\nring_secs = 4\n", "box.toml").unwrap_err().to_string();
+        let e = Config::parse("scene = \"A\"\n[recorder]\nring_secs = 4\n", "box.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("ring_secs"), "{e}");
-        let e = Config::parse("[recorder]\ncommit_interval = 0\n", "box.toml").unwrap_err().to_string();
+        let e = Config::parse("[recorder]\ncommit_interval = 0\n", "box.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("0.05 to 60"), "{e}");
-        let e = Config::parse("[[tracks]]\nname = \"a/b\"\n", "box.toml").unwrap_err().to_string();
-        assert!(e.contains("tracks[0].name") && e.contains("remove it"), "{e}");
+        let e = Config::parse("[[tracks]]\nname = \"a/b\"\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tracks[0].name") && e.contains("remove it"),
+            "{e}"
+        );
     }
 }

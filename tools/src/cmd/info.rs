@@ -29,7 +29,11 @@ pub fn run(path: &Path, json: bool) -> u8 {
         }
     }
     if json {
-        let out = if all.len() == 1 && !path.is_dir() { serde_json::to_string_pretty(&all[0]) } else { serde_json::to_string_pretty(&all) };
+        let out = if all.len() == 1 && !path.is_dir() {
+            serde_json::to_string_pretty(&all[0])
+        } else {
+            serde_json::to_string_pretty(&all)
+        };
         match out {
             Ok(s) => println!("{s}"),
             Err(e) => {
@@ -47,12 +51,23 @@ pub fn text(w: &WavFile) -> String {
     let _ = writeln!(o, "{}", w.path.display());
     let _ = writeln!(o, "  container   {:?}, {} bytes", w.container, w.file_len);
     if let Some(f) = &w.fmt {
-        let _ = writeln!(o, "  format      {}, {} ch, {} Hz", f.describe(), f.channels, f.sample_rate);
+        let _ = writeln!(
+            o,
+            "  format      {}, {} ch, {} Hz",
+            f.describe(),
+            f.channels,
+            f.sample_rate
+        );
         if let Some(m) = f.channel_mask {
             let _ = writeln!(o, "  channel mask 0x{m:X}");
         }
     }
-    let _ = writeln!(o, "  length      {} frames, {:.3} s", w.frames(), w.duration_secs());
+    let _ = writeln!(
+        o,
+        "  length      {} frames, {:.3} s",
+        w.frames(),
+        w.duration_secs()
+    );
     if let Some(b) = &w.bext {
         let _ = writeln!(o, "  bext        version {}", b.version);
         for line in b.description.lines() {
@@ -60,9 +75,17 @@ pub fn text(w: &WavFile) -> String {
         }
         let _ = writeln!(o, "    originator   {}", b.originator);
         let _ = writeln!(o, "    reference    {}", b.originator_reference);
-        let _ = writeln!(o, "    date / time  {} {}", b.origination_date, b.origination_time);
+        let _ = writeln!(
+            o,
+            "    date / time  {} {}",
+            b.origination_date, b.origination_time
+        );
         let rate = w.fmt.as_ref().map_or(0, |f| f.sample_rate);
-        let tod = if rate > 0 { b.time_reference as f64 / f64::from(rate) } else { 0.0 };
+        let tod = if rate > 0 {
+            b.time_reference as f64 / f64::from(rate)
+        } else {
+            0.0
+        };
         let _ = writeln!(
             o,
             "    time ref     {} samples ({:02}:{:02}:{:06.3})",
@@ -73,9 +96,28 @@ pub fn text(w: &WavFile) -> String {
         );
         let umid: String = b.umid.iter().take(32).map(|x| format!("{x:02x}")).collect();
         let _ = writeln!(o, "    UMID         {umid}");
-        let l = [b.loudness_value, b.loudness_range, b.max_true_peak_level, b.max_momentary_loudness, b.max_short_term_loudness];
-        let ls: Vec<String> = l.iter().map(|v| if *v == 0x7FFF { "-".into() } else { format!("{:.2}", f64::from(*v) / 100.0) }).collect();
-        let _ = writeln!(o, "    loudness     {} (LUFS, LU, dBTP, LUFS, LUFS)", ls.join(" / "));
+        let l = [
+            b.loudness_value,
+            b.loudness_range,
+            b.max_true_peak_level,
+            b.max_momentary_loudness,
+            b.max_short_term_loudness,
+        ];
+        let ls: Vec<String> = l
+            .iter()
+            .map(|v| {
+                if *v == 0x7FFF {
+                    "-".into()
+                } else {
+                    format!("{:.2}", f64::from(*v) / 100.0)
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "    loudness     {} (LUFS, LU, dBTP, LUFS, LUFS)",
+            ls.join(" / ")
+        );
         for line in b.coding_history.lines() {
             let _ = writeln!(o, "    history      {}", line.trim_end());
         }
@@ -83,19 +125,45 @@ pub fn text(w: &WavFile) -> String {
     if let Some(x) = &w.ixml {
         let _ = writeln!(o, "  iXML        version {}", x.version);
         let _ = writeln!(o, "    project      {}", x.project);
-        let _ = writeln!(o, "    scene / take {} / {}{}", x.scene, x.take, if x.circled { " (circled)" } else { "" });
+        let _ = writeln!(
+            o,
+            "    scene / take {} / {}{}",
+            x.scene,
+            x.take,
+            if x.circled { " (circled)" } else { "" }
+        );
         let _ = writeln!(o, "    tape         {}", x.tape);
         let _ = writeln!(o, "    note         {}", x.note);
         let _ = writeln!(o, "    file uid     {}", x.file_uid);
-        let _ = writeln!(o, "    speed        timecode {} {}, {} Hz, {}-bit", x.timecode_rate, x.timecode_flag, x.file_sample_rate, x.audio_bit_depth);
-        let _ = writeln!(o, "    timestamp    {} samples since midnight at {} Hz", x.timestamp_samples_since_midnight, x.timestamp_sample_rate);
-        let _ = writeln!(o, "    file set     {} of {} files, family {}", x.file_set_index, x.total_files, x.family_uid);
+        let _ = writeln!(
+            o,
+            "    speed        timecode {} {}, {} Hz, {}-bit",
+            x.timecode_rate, x.timecode_flag, x.file_sample_rate, x.audio_bit_depth
+        );
+        let _ = writeln!(
+            o,
+            "    timestamp    {} samples since midnight at {} Hz",
+            x.timestamp_samples_since_midnight, x.timestamp_sample_rate
+        );
+        let _ = writeln!(
+            o,
+            "    file set     {} of {} files, family {}",
+            x.file_set_index, x.total_files, x.family_uid
+        );
         for t in &x.tracks {
-            let _ = writeln!(o, "    track        {} (input {}): {}", t.interleave_index, t.channel_index, t.name);
+            let _ = writeln!(
+                o,
+                "    track        {} (input {}): {}",
+                t.interleave_index, t.channel_index, t.name
+            );
         }
     }
     for c in &w.cues {
-        let _ = writeln!(o, "  cue         {} at frame {}: {}", c.id, c.position, c.label);
+        let _ = writeln!(
+            o,
+            "  cue         {} at frame {}: {}",
+            c.id, c.position, c.label
+        );
     }
     let _ = writeln!(o, "  chunks");
     for c in &w.chunks {

@@ -16,7 +16,11 @@ pub fn run(path: &Path) -> u8 {
     let mut code = OK;
     for f in files {
         match capstan_bwf::recover::recover(&f) {
-            Ok(r) if r.changes.is_empty() => println!("whole     {}: {} frames, nothing to change", f.display(), r.frames),
+            Ok(r) if r.changes.is_empty() => println!(
+                "whole     {}: {} frames, nothing to change",
+                f.display(),
+                r.frames
+            ),
             Ok(r) => {
                 println!("recovered {}: {} frames", f.display(), r.frames);
                 for c in r.changes {

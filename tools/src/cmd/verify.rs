@@ -29,7 +29,12 @@ pub fn run(path: &Path, counter: bool) -> u8 {
         let mut summary = format!("{} frames", w.frames());
         if counter && problems.is_empty() {
             match verify::counter(&w) {
-                Ok((n, start)) => summary = format!("{n} frames, counter signal gapless and bit-exact from position {}", start.unwrap_or(0)),
+                Ok((n, start)) => {
+                    summary = format!(
+                        "{n} frames, counter signal gapless and bit-exact from position {}",
+                        start.unwrap_or(0)
+                    )
+                }
                 Err(e) => problems.push(format!("counter signal broken at {e}")),
             }
         }

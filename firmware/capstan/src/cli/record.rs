@@ -57,11 +57,13 @@ pub struct RecordArgs {
 }
 
 fn parse_bits(s: &str) -> Result<SampleFormat, String> {
-    SampleFormat::from_cli(s).ok_or_else(|| format!("'{s}' is not a sample format: use 16, 24, 32 or 32f"))
+    SampleFormat::from_cli(s)
+        .ok_or_else(|| format!("'{s}' is not a sample format: use 16, 24, 32 or 32f"))
 }
 
 fn parse_signal(s: &str) -> Result<Signal, String> {
-    Signal::from_cli(s).ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
+    Signal::from_cli(s)
+        .ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {
@@ -73,7 +75,9 @@ fn parse_layout(s: &str) -> Result<Layout, String> {
 pub fn load_config(path: Option<&Path>) -> Result<Config, config::ConfigError> {
     match path {
         Some(p) => Config::load(p),
-        None if Path::new(config::DEFAULT_PATH).exists() => Config::load(Path::new(config::DEFAULT_PATH)),
+        None if Path::new(config::DEFAULT_PATH).exists() => {
+            Config::load(Path::new(config::DEFAULT_PATH))
+        }
         None => Ok(Config::default()),
     }
 }
@@ -104,11 +108,17 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     if !(1..=64).contains(&a.channels) {
-        eprintln!("capstan: --channels {}: Capstan records 1 to 64 channels", a.channels);
+        eprintln!(
+            "capstan: --channels {}: Capstan records 1 to 64 channels",
+            a.channels
+        );
         return ExitCode::from(2);
     }
     if !(44_100..=192_000).contains(&a.rate) {
-        eprintln!("capstan: --rate {}: Capstan records at 44100 to 192000 Hz", a.rate);
+        eprintln!(
+            "capstan: --rate {}: Capstan records at 44100 to 192000 Hz",
+            a.rate
+        );
         return ExitCode::from(2);
     }
     let frames = match a.seconds {
@@ -127,7 +137,11 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y");
         return ExitCode::from(2);
     }
-    let spec = StreamSpec { channels: a.channels, rate: a.rate, format: a.bits };
+    let spec = StreamSpec {
+        channels: a.channels,
+        rate: a.rate,
+        format: a.bits,
+    };
     let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
         Ok(s) => s,
         Err(e) => {
@@ -138,10 +152,17 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(sig, stop.clone()) {
-            tracing::warn!("cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly");
+            tracing::warn!(
+                "cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly"
+            );
         }
     }
-    let req = TakeRequest { config: cfg, out: a.out, frames, writer: Default::default() };
+    let req = TakeRequest {
+        config: cfg,
+        out: a.out,
+        frames,
+        writer: Default::default(),
+    };
     match record_take(source, &req, stop) {
         Ok(report) => {
             let failed = report.failure.clone();
@@ -149,7 +170,10 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 eprintln!("capstan: the take stopped early: {f}");
             }
             if report.frames_dropped > 0 || report.xruns > 0 {
-                eprintln!("capstan: {} xruns, {} frames dropped (see the take's iXML NOTE)", report.xruns, report.frames_dropped);
+                eprintln!(
+                    "capstan: {} xruns, {} frames dropped (see the take's iXML NOTE)",
+                    report.xruns, report.frames_dropped
+                );
             }
             println!("{}", report.dir.display());
             if failed.is_some() {

@@ -102,7 +102,18 @@ impl<S: CaptureSource> CaptureEngine<S> {
         let frame_bytes = source.spec().frame_bytes();
         let ring_bytes = frames.buffer().capacity();
         let scratch = vec![0u8; source.period_frames() * frame_bytes];
-        CaptureEngine { source, frames, events, stats, stop, frame_bytes, ring_bytes, position: 0, limit, scratch }
+        CaptureEngine {
+            source,
+            frames,
+            events,
+            stats,
+            stop,
+            frame_bytes,
+            ring_bytes,
+            position: 0,
+            limit,
+            scratch,
+        }
     }
 
     /// Runs cycles until the engine exits. Call on the audio thread.
@@ -121,7 +132,11 @@ impl<S: CaptureSource> CaptureEngine<S> {
     }
 
     fn report(&mut self, kind: LossKind, frames: u64) {
-        let ev = EngineEvent { kind, position: self.position, frames };
+        let ev = EngineEvent {
+            kind,
+            position: self.position,
+            frames,
+        };
         if self.events.push(ev).is_err() {
             self.stats.events_lost.fetch_add(1, Ordering::Relaxed);
         }
@@ -171,22 +186,31 @@ impl<S: CaptureSource> CaptureEngine<S> {
                     res.map(|g| (g, true))
                 }
                 // Ring full: read the frames anyway (the device must be drained) and count them.
-                Err(_) => self.source.read(&mut self.scratch[..bytes]).map(|g| (g, false)),
+                Err(_) => self
+                    .source
+                    .read(&mut self.scratch[..bytes])
+                    .map(|g| (g, false)),
             };
             let got = match moved {
                 Ok((got, true)) => {
-                    self.stats.frames_captured.fetch_add(got as u64, Ordering::Relaxed);
+                    self.stats
+                        .frames_captured
+                        .fetch_add(got as u64, Ordering::Relaxed);
                     got
                 }
                 Ok((got, false)) => {
-                    self.stats.frames_dropped.fetch_add(got as u64, Ordering::Relaxed);
+                    self.stats
+                        .frames_dropped
+                        .fetch_add(got as u64, Ordering::Relaxed);
                     self.report(LossKind::RingOverflow, got as u64);
                     got
                 }
                 Err(e) => return self.device_error(e),
             };
             let fill = (self.ring_bytes - self.frames.slots()) as u64;
-            self.stats.ring_high_water.fetch_max(fill, Ordering::Relaxed);
+            self.stats
+                .ring_high_water
+                .fetch_max(fill, Ordering::Relaxed);
             self.position += got as u64;
             if got == 0 {
                 break;

@@ -20,7 +20,11 @@ impl RingPlan {
     /// The ring for `seconds` of `spec`, at least two periods.
     pub fn new(spec: StreamSpec, seconds: f64, period_frames: usize) -> RingPlan {
         let frames = ((seconds * f64::from(spec.rate)).ceil() as usize).max(2 * period_frames);
-        RingPlan { frames, bytes: frames * spec.frame_bytes(), seconds: frames as f64 / f64::from(spec.rate) }
+        RingPlan {
+            frames,
+            bytes: frames * spec.frame_bytes(),
+            seconds: frames as f64 / f64::from(spec.rate),
+        }
     }
 
     /// Creates the ring.
@@ -31,6 +35,11 @@ impl RingPlan {
 
 impl std::fmt::Display for RingPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:.1} s of audio, {:.1} MB", self.seconds, self.bytes as f64 / 1e6)
+        write!(
+            f,
+            "{:.1} s of audio, {:.1} MB",
+            self.seconds,
+            self.bytes as f64 / 1e6
+        )
     }
 }

@@ -33,17 +33,32 @@ impl TakeFiles {
     ) -> Result<TakeFiles, WriteError> {
         let bps = stream.format.bytes();
         let widest = files.iter().map(|f| f.1.len()).max().unwrap_or(1);
-        let block_frames = if widest == 1 { TRACK_BLOCK_BYTES / bps } else { (4 * TRACK_BLOCK_BYTES / (bps * widest)).max(256) };
+        let block_frames = if widest == 1 {
+            TRACK_BLOCK_BYTES / bps
+        } else {
+            (4 * TRACK_BLOCK_BYTES / (bps * widest)).max(256)
+        };
         let mut writers = Vec::with_capacity(files.len());
         let mut groups = Vec::with_capacity(files.len());
         let mut bufs = Vec::with_capacity(files.len());
         for (path, chans, meta) in files {
-            let spec = WavSpec { channels: chans.len() as u16, ..stream };
+            let spec = WavSpec {
+                channels: chans.len() as u16,
+                ..stream
+            };
             writers.push(WavWriter::create(&path, spec, &meta, opts)?);
             bufs.push(vec![0u8; block_frames * chans.len() * bps]);
             groups.push(chans);
         }
-        Ok(TakeFiles { writers, groups, bufs, channels: usize::from(stream.channels), bps, block_frames, buffered: 0 })
+        Ok(TakeFiles {
+            writers,
+            groups,
+            bufs,
+            channels: usize::from(stream.channels),
+            bps,
+            block_frames,
+            buffered: 0,
+        })
     }
 
     /// The files' paths.
@@ -100,7 +115,11 @@ impl TakeFiles {
         if self.buffered == 0 {
             return Ok(());
         }
-        for (w, (g, buf)) in self.writers.iter_mut().zip(self.groups.iter().zip(&self.bufs)) {
+        for (w, (g, buf)) in self
+            .writers
+            .iter_mut()
+            .zip(self.groups.iter().zip(&self.bufs))
+        {
             w.write_frames(&buf[..self.buffered * g.len() * self.bps])?;
         }
         self.buffered = 0;
@@ -118,7 +137,10 @@ impl TakeFiles {
 
     /// Finishes every file; `note` (if not empty) goes into each file's iXML NOTE. Finishes all
     /// files even if one fails, and returns the first error.
-    pub fn finish(mut self, ixml_for: impl Fn(usize) -> Option<capstan_bwf::ixml::Ixml>) -> Result<Vec<FinishedFile>, WriteError> {
+    pub fn finish(
+        mut self,
+        ixml_for: impl Fn(usize) -> Option<capstan_bwf::ixml::Ixml>,
+    ) -> Result<Vec<FinishedFile>, WriteError> {
         let mut first_err = self.flush().err();
         let mut done = Vec::new();
         for (i, mut w) in self.writers.into_iter().enumerate() {

@@ -12,9 +12,15 @@ use super::naming::TakeName;
 /// Unique bytes from the kernel (for UIDs and the UMID).
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
-    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).is_err() {
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .is_err()
+    {
         // No /dev/urandom: fall back to the clock and the process id, still unique per take.
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
         let seed = t ^ (u128::from(std::process::id()) << 64);
         for (i, x) in b.iter_mut().enumerate() {
             *x = (seed >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(151);
@@ -58,7 +64,10 @@ impl TakeMeta {
     /// The bext and iXML of one file of the take (`index` 0-based among the take's files).
     pub fn file_meta(&self, spec: WavSpec, index: usize, tracks: FileTracks<'_>) -> FileMeta {
         let tref = samples_since_midnight(&self.start, spec.sample_rate);
-        let mut description = format!("sSCENE={}\r\nsTAKE={}\r\n", self.take.scene, self.take.number);
+        let mut description = format!(
+            "sSCENE={}\r\nsTAKE={}\r\n",
+            self.take.scene, self.take.number
+        );
         for (i, (_, name)) in tracks.iter().enumerate() {
             let line = format!("sTRK{}={}\r\n", i + 1, name);
             if description.len() + line.len() > 256 {
@@ -71,7 +80,11 @@ impl TakeMeta {
             2 => "stereo",
             _ => "multitrack",
         };
-        let format_name = if spec.format.is_float() { "FLOAT" } else { "PCM" };
+        let format_name = if spec.format.is_float() {
+            "FLOAT"
+        } else {
+            "PCM"
+        };
         let coding_history = format!(
             "A={format_name},F={},W={},M={mode},T=Capstan {}\r\n",
             spec.sample_rate,
@@ -82,7 +95,8 @@ impl TakeMeta {
         let r: [u8; 8] = random_bytes();
         let serial = u64::from_le_bytes(r) % 1_000_000_000_000;
         let rnd = u64::from_le_bytes(random_bytes::<8>()) % 1_000_000_000;
-        let originator_reference = format!("XXCAP{serial:012}{}{rnd:09}", self.start.format("%H%M%S"));
+        let originator_reference =
+            format!("XXCAP{serial:012}{}{rnd:09}", self.start.format("%H%M%S"));
         let bext = Bext {
             description,
             originator: "Capstan".into(),
@@ -106,7 +120,11 @@ impl TakeMeta {
             file_uid: hex(&random_bytes::<16>()),
             master_speed: self.timecode_rate.clone(),
             timecode_rate: self.timecode_rate.clone(),
-            timecode_flag: if self.timecode_rate.contains("1001") { "DF".into() } else { "NDF".into() },
+            timecode_flag: if self.timecode_rate.contains("1001") {
+                "DF".into()
+            } else {
+                "NDF".into()
+            },
             file_sample_rate: spec.sample_rate,
             audio_bit_depth: spec.format.bits(),
             timestamp_sample_rate: spec.sample_rate,

@@ -15,7 +15,9 @@ use capstan_bwf::writer::{FinishedFile, WriteError, WriterOptions};
 use capstan_bwf::WavSpec;
 
 use crate::config::{Config, Layout};
-use crate::engine::{ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, RingPlan};
+use crate::engine::{
+    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, RingPlan,
+};
 use files::TakeFiles;
 use meta::TakeMeta;
 
@@ -76,7 +78,13 @@ pub struct TakeReport {
 }
 
 /// The take's notes: every loss, in words, for the iXML NOTE and the log.
-pub fn loss_note(rate: u32, frames_dropped: u64, xruns: u64, losses: &[EngineEvent], events_lost: u64) -> String {
+pub fn loss_note(
+    rate: u32,
+    frames_dropped: u64,
+    xruns: u64,
+    losses: &[EngineEvent],
+    events_lost: u64,
+) -> String {
     if frames_dropped == 0 && xruns == 0 {
         return String::new();
     }
@@ -103,7 +111,11 @@ fn sync_dir(dir: &Path) {
 
 /// Records one take from `source` until the frame limit or `stop`. Runs the writer loop on the
 /// calling thread and the audio thread on a new one.
-pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, stop: Arc<AtomicBool>) -> Result<TakeReport, RecordError> {
+pub fn record_take<S: CaptureSource + 'static>(
+    source: S,
+    req: &TakeRequest,
+    stop: Arc<AtomicBool>,
+) -> Result<TakeReport, RecordError> {
     let spec: StreamSpec = source.spec();
     let cfg = &req.config;
     let plan = RingPlan::new(spec, cfg.recorder.ring_seconds, source.period_frames());
@@ -115,11 +127,22 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
         source.period_frames(),
         cfg.recorder.commit_interval
     );
-    let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| RecordError::TakeFolder { out: req.out.clone(), source })?;
-    let wav = WavSpec { channels: spec.channels, sample_rate: spec.rate, format: spec.format };
+    let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| {
+        RecordError::TakeFolder {
+            out: req.out.clone(),
+            source,
+        }
+    })?;
+    let wav = WavSpec {
+        channels: spec.channels,
+        sample_rate: spec.rate,
+        format: spec.format,
+    };
     let channels = usize::from(spec.channels);
     let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
-        Layout::Mono => (0..channels).map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1)).collect(),
+        Layout::Mono => (0..channels)
+            .map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
+            .collect(),
         Layout::Poly => vec![(take.poly_file(), 0..channels)],
     };
     let start = chrono::Local::now();
@@ -136,8 +159,18 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
         .into_iter()
         .enumerate()
         .map(|(i, (path, chans))| {
-            let tracks: Vec<(u32, String)> = chans.clone().map(|c| (c as u32, cfg.track_name(c))).collect();
-            let m = tm.file_meta(WavSpec { channels: chans.len() as u16, ..wav }, i, &tracks);
+            let tracks: Vec<(u32, String)> = chans
+                .clone()
+                .map(|c| (c as u32, cfg.track_name(c)))
+                .collect();
+            let m = tm.file_meta(
+                WavSpec {
+                    channels: chans.len() as u16,
+                    ..wav
+                },
+                i,
+                &tracks,
+            );
             ixmls.push(m.ixml.clone());
             (path, chans, m)
         })
@@ -150,8 +183,18 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
     let (producer, mut consumer) = plan.build();
     let (ev_tx, mut ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
     let stats = Arc::new(EngineStats::default());
-    let mut engine = CaptureEngine::new(source, producer, ev_tx, stats.clone(), stop.clone(), req.frames);
-    let audio = std::thread::Builder::new().name("capstan-audio".into()).spawn(move || engine.run()).map_err(RecordError::Thread)?;
+    let mut engine = CaptureEngine::new(
+        source,
+        producer,
+        ev_tx,
+        stats.clone(),
+        stop.clone(),
+        req.frames,
+    );
+    let audio = std::thread::Builder::new()
+        .name("capstan-audio".into())
+        .spawn(move || engine.run())
+        .map_err(RecordError::Thread)?;
 
     let fb = spec.frame_bytes();
     let interval = cfg.commit_interval();
@@ -161,9 +204,16 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
     loop {
         while let Ok(e) = ev_rx.pop() {
             match e.kind {
-                LossKind::Xrun => tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem()),
+                LossKind::Xrun => {
+                    tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem())
+                }
                 LossKind::RingOverflow => {
-                    tracing::warn!("DROPPED {} frames at frame {} of take {}: the card is too slow", e.frames, e.position, take.stem())
+                    tracing::warn!(
+                        "DROPPED {} frames at frame {} of take {}: the card is too slow",
+                        e.frames,
+                        e.position,
+                        take.stem()
+                    )
                 }
             }
             losses.push(e);
@@ -176,7 +226,9 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
             std::thread::sleep(Duration::from_millis(2));
         } else {
             let n = avail.min(files.room());
-            let chunk = consumer.read_chunk(n * fb).expect("slots were counted above");
+            let chunk = consumer
+                .read_chunk(n * fb)
+                .expect("slots were counted above");
             let (a, b) = chunk.as_slices();
             let res = files.push(a).and_then(|()| files.push(b));
             chunk.commit_all();
@@ -205,14 +257,22 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
             std::thread::sleep(Duration::from_millis(1));
         }
     }
-    let exit = audio.join().unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
+    let exit = audio
+        .join()
+        .unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
     while let Ok(e) = ev_rx.pop() {
         losses.push(e);
     }
     let frames = files.frames();
     let dropped = stats.frames_dropped.load(Ordering::Relaxed);
     let xruns = stats.xruns.load(Ordering::Relaxed);
-    let note = loss_note(spec.rate, dropped, xruns, &losses, stats.events_lost.load(Ordering::Relaxed));
+    let note = loss_note(
+        spec.rate,
+        dropped,
+        xruns,
+        &losses,
+        stats.events_lost.load(Ordering::Relaxed),
+    );
     if let EngineExit::DeviceFailed(why) = exit {
         failure.get_or_insert_with(|| format!("the audio device failed: {why}"));
     }
@@ -234,8 +294,13 @@ pub fn record_take<S: CaptureSource + 'static>(source: S, req: &TakeRequest, sto
     if !note.is_empty() {
         tracing::warn!("take {}: {note}", take.stem());
     }
-    let high = stats.ring_high_water.load(Ordering::Relaxed) as f64 / (fb as f64 * f64::from(spec.rate));
-    tracing::info!("take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s", take.stem(), plan.seconds);
+    let high =
+        stats.ring_high_water.load(Ordering::Relaxed) as f64 / (fb as f64 * f64::from(spec.rate));
+    tracing::info!(
+        "take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s",
+        take.stem(),
+        plan.seconds
+    );
     Ok(TakeReport {
         dir: take.dir,
         files,

@@ -23,7 +23,12 @@ impl TakeName {
 
     /// The file of track `index` (0-based) in the mono layout.
     pub fn track_file(&self, index: usize, track_name: &str) -> PathBuf {
-        self.dir.join(format!("{}_{:02}_{}.wav", self.stem(), index + 1, track_name))
+        self.dir.join(format!(
+            "{}_{:02}_{}.wav",
+            self.stem(),
+            index + 1,
+            track_name
+        ))
     }
 
     /// The single file of the poly layout.
@@ -39,7 +44,10 @@ fn last_take(out: &Path, scene: &str) -> io::Result<u32> {
     for e in std::fs::read_dir(out)? {
         let name = e?.file_name();
         let name = name.to_string_lossy();
-        if let Some(n) = name.strip_prefix(&prefix).and_then(|n| n.parse::<u32>().ok()) {
+        if let Some(n) = name
+            .strip_prefix(&prefix)
+            .and_then(|n| n.parse::<u32>().ok())
+        {
             last = last.max(n);
         }
     }
@@ -52,7 +60,11 @@ pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
     std::fs::create_dir_all(out)?;
     let mut number = last_take(out, scene)? + 1;
     loop {
-        let t = TakeName { scene: scene.to_string(), number, dir: PathBuf::new() };
+        let t = TakeName {
+            scene: scene.to_string(),
+            number,
+            dir: PathBuf::new(),
+        };
         let dir = out.join(t.stem());
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(TakeName { dir, ..t }),
@@ -60,7 +72,10 @@ pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
             Err(e) => return Err(e),
         }
         if number > 999_999 {
-            return Err(io::Error::other(format!("scene {scene} has no free take number left in {}", out.display())));
+            return Err(io::Error::other(format!(
+                "scene {scene} has no free take number left in {}",
+                out.display()
+            )));
         }
     }
 }
@@ -78,7 +93,10 @@ mod tests {
         std::fs::create_dir(d.path().join("S02-T050")).unwrap();
         let b = create_next_take(d.path(), "S01").unwrap();
         assert_eq!(b.stem(), "S01-T008");
-        assert_eq!(b.track_file(0, "Kick").file_name().unwrap(), "S01-T008_01_Kick.wav");
+        assert_eq!(
+            b.track_file(0, "Kick").file_name().unwrap(),
+            "S01-T008_01_Kick.wav"
+        );
         assert_eq!(b.poly_file().file_name().unwrap(), "S01-T008.wav");
     }
 }
