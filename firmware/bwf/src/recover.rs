@@ -62,7 +62,19 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     if align == 0 {
         return Err(unrecoverable("its fmt chunk says frames are 0 bytes"));
     }
-    let data_is_last = w.chunks.last().map(|c| c.id == "data").unwrap_or(false);
+    // The audio runs on past the data chunk's declared size when a header was not brought up to
+    // date: the reader then meets audio where the next chunk header would be, and takes it for
+    // stray bytes or for a chunk that runs past the end of the file.
+    let after_data = w
+        .chunks
+        .iter()
+        .skip_while(|c| c.offset + 8 != data.offset)
+        .skip(1);
+    let data_is_last = after_data.clone().next().is_none()
+        || w.trailing_bytes > 0
+        || after_data
+            .clone()
+            .any(|c| (c.offset + 8).saturating_add(c.size) > w.file_len);
     // Audio runs to the end of the file when data is the last chunk (as while recording);
     // otherwise the chunks after it prove its declared size.
     let audio = if data_is_last {
@@ -80,6 +92,20 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let riff_size = new_len - 8;
     let frames = whole / align;
     let mut changes = Vec::new();
+    let needs_rf64 = riff_size > u64::from(u32::MAX) || whole > u64::from(u32::MAX);
+    let rf64 = w.container != Container::Riff || needs_rf64;
+    // The ds64 goes where the RF64 file has it, or where a RIFF file reserved room for it, and
+    // nowhere else: writing it over another chunk would destroy that chunk.
+    let ds64_place = w.chunks.first().filter(|c| {
+        c.offset == 12 && (c.id == "ds64" || c.id == "JUNK") && c.size >= DS64_BODY_LEN as u64
+    });
+    if rf64 && ds64_place.is_none() {
+        return Err(unrecoverable(if w.container == Container::Riff {
+            "it is larger than 4 GiB but has no JUNK chunk reserved for ds64"
+        } else {
+            "it is RF64 but has no ds64 chunk of 28 bytes or more at its start"
+        }));
+    }
 
     let file = OpenOptions::new()
         .read(true)
@@ -107,28 +133,17 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     }
 
     let data_size_field = data.offset - 4;
-    let needs_rf64 = riff_size > u64::from(u32::MAX) || whole > u64::from(u32::MAX);
     if w.container == Container::Riff && needs_rf64 {
-        let junk_ok = w
-            .chunks
-            .first()
-            .map(|c| c.id == "JUNK" && c.offset == 12 && c.size >= DS64_BODY_LEN as u64);
-        if junk_ok != Some(true) {
-            return Err(unrecoverable(
-                "it is larger than 4 GiB but has no JUNK chunk reserved for ds64",
-            ));
-        }
         changes.push("became RF64 (it is larger than 4 GiB)".into());
     }
-    let rf64 = w.container != Container::Riff || needs_rf64;
-    if rf64 {
+    if let (true, Some(place)) = (rf64, ds64_place) {
         let old = w.ds64.map(|d| (d.riff_size, d.data_size, d.sample_count));
-        if old != Some((riff_size, whole, frames)) {
-            let mut chunk = Vec::new();
-            let junk_size = w.chunks.first().map(|c| c.size).unwrap_or(0) as usize;
-            let mut body = riff::ds64_body(riff_size, whole, frames).to_vec();
-            body.resize(junk_size.max(DS64_BODY_LEN), 0);
-            riff::push_chunk(&mut chunk, b"ds64", &body);
+        if old != Some((riff_size, whole, frames)) || w.ds64.is_some_and(|d| d.table_length != 0) {
+            // Header and the 28 bytes of sizes; the rest of a larger chunk stays as it is.
+            let mut chunk = Vec::with_capacity(8 + DS64_BODY_LEN);
+            chunk.extend_from_slice(b"ds64");
+            chunk.extend_from_slice(&(place.size as u32).to_le_bytes());
+            chunk.extend_from_slice(&riff::ds64_body(riff_size, whole, frames));
             file.write_all_at(&chunk, 12).map_err(werr)?;
             changes.push(match old {
                 Some((_, d, _)) => format!("ds64 data size {d} -> {whole} bytes ({frames} frames)"),
@@ -138,24 +153,17 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         if w.container == Container::Riff {
             file.write_all_at(b"RF64", 0).map_err(werr)?;
         }
-        write_u32_if(&file, 4, w.riff_size_field(), u32::MAX, &mut Vec::new()).map_err(werr)?;
+        write_u32_if(&file, 4, u32::MAX, "RIFF size", &mut changes).map_err(werr)?;
         write_u32_if(
             &file,
             data_size_field,
-            data.declared_field(),
             u32::MAX,
-            &mut Vec::new(),
-        )
-        .map_err(werr)?;
-    } else {
-        write_u32_if(
-            &file,
-            4,
-            w.riff_size_field(),
-            riff_size as u32,
+            "data size field",
             &mut changes,
         )
         .map_err(werr)?;
+    } else {
+        write_u32_if(&file, 4, riff_size as u32, "RIFF size", &mut changes).map_err(werr)?;
         if data.declared != whole {
             changes.push(format!(
                 "data size {} -> {whole} bytes ({frames} frames)",
@@ -183,36 +191,21 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     })
 }
 
+/// Sets the 32-bit field at `at` to `new` unless it already holds it (read from the file itself,
+/// so a field the reader read through ds64 is judged by its raw value), noting the change.
 fn write_u32_if(
     file: &std::fs::File,
     at: u64,
-    old: u32,
     new: u32,
+    what: &str,
     changes: &mut Vec<String>,
 ) -> std::io::Result<()> {
+    let mut raw = [0u8; 4];
+    file.read_exact_at(&mut raw, at)?;
+    let old = u32::from_le_bytes(raw);
     if old != new {
-        if at == 4 {
-            changes.push(format!("RIFF size {old} -> {new}"));
-        }
+        changes.push(format!("{what} {old} -> {new}"));
         file.write_all_at(&new.to_le_bytes(), at)?;
     }
     Ok(())
-}
-
-impl reader::WavFile {
-    /// The raw 32-bit size field of the RIFF header (0xFFFFFFFF in RF64 files).
-    fn riff_size_field(&self) -> u32 {
-        if self.container == Container::Riff {
-            self.riff_size as u32
-        } else {
-            u32::MAX
-        }
-    }
-}
-
-impl reader::DataChunk {
-    /// The raw 32-bit size field of the data chunk header as the reader saw it.
-    fn declared_field(&self) -> u32 {
-        u32::try_from(self.declared).unwrap_or(u32::MAX)
-    }
 }
