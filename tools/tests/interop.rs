@@ -40,7 +40,13 @@ fn capstan() -> &'static Path {
         assert!(st.success(), "cargo build -p capstan failed: {st}");
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
-            .map(|t| if t.is_absolute() { t } else { workspace().join(t) })
+            .map(|t| {
+                if t.is_absolute() {
+                    t
+                } else {
+                    workspace().join(t)
+                }
+            })
             .unwrap_or_else(|| workspace().join("target"));
         let bin = target
             .join("debug")
@@ -186,7 +192,14 @@ fn ffprobe_reads_duration_and_time_reference() {
     check_all("ffprobe", |_, _, f| {
         let mut p = Vec::new();
         let o = run(Command::new("ffprobe")
-            .args(["-v", "error", "-show_format", "-show_streams", "-of", "json"])
+            .args([
+                "-v",
+                "error",
+                "-show_format",
+                "-show_streams",
+                "-of",
+                "json",
+            ])
             .arg(f))
         .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
@@ -273,7 +286,10 @@ fn mediainfo_does_not_see_truncation() {
             if !o.status.success() {
                 p.push(format!("mediainfo {args:?} failed ({})", o.status));
             }
-            for l in text.lines().filter(|l| l.to_lowercase().contains("truncated")) {
+            for l in text
+                .lines()
+                .filter(|l| l.to_lowercase().contains("truncated"))
+            {
                 p.push(format!("mediainfo {args:?}: {}", l.trim()));
             }
         }
@@ -312,10 +328,7 @@ fn wavinfo_reads_bext_and_ixml() {
     }
     check_all("wavinfo", |take, i, f| {
         let mut p = Vec::new();
-        let o = run(Command::new(&python)
-            .args(["-c", WAVINFO_SCRIPT])
-            .arg(f))
-        .unwrap();
+        let o = run(Command::new(&python).args(["-c", WAVINFO_SCRIPT]).arg(f)).unwrap();
         if !o.status.success() {
             p.push(format!(
                 "wavinfo failed ({}): {}",
@@ -363,7 +376,11 @@ fn wavinfo_reads_bext_and_ixml() {
         }
         let names: Vec<String> = x["tracks"]
             .as_array()
-            .map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         let want = expected_tracks(take, i);
         if names != want {
