@@ -8,7 +8,10 @@ fn capstan_bin() -> PathBuf {
     let take = PathBuf::from(env!("CARGO_BIN_EXE_take"));
     let bin = take.with_file_name("capstan");
     if !bin.exists() {
-        let st = Command::new(env!("CARGO")).args(["build", "-p", "capstan", "--bin", "capstan"]).status().unwrap();
+        let st = Command::new(env!("CARGO"))
+            .args(["build", "-p", "capstan", "--bin", "capstan"])
+            .status()
+            .unwrap();
         assert!(st.success(), "building capstan failed");
     }
     bin
@@ -20,15 +23,47 @@ fn a_take_past_4_gib_becomes_rf64_and_verifies() {
     // 64 ch x 4 bytes x 192 kHz = 49.152 MB/s: 88 s is 4.33 GB, past the RIFF limit.
     let seconds = 88u64;
     let out = Command::new(capstan_bin())
-        .args(["record", "--sim", "--fast", "--channels", "64", "--bits", "32", "--rate", "192000"])
-        .args(["--seconds", &seconds.to_string(), "--layout", "poly", "--signal", "counter", "--ring-seconds", "2"])
+        .args([
+            "record",
+            "--sim",
+            "--fast",
+            "--channels",
+            "64",
+            "--bits",
+            "32",
+            "--rate",
+            "192000",
+        ])
+        .args([
+            "--seconds",
+            &seconds.to_string(),
+            "--layout",
+            "poly",
+            "--signal",
+            "counter",
+            "--ring-seconds",
+            "2",
+        ])
         .arg("--out")
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let take = PathBuf::from(String::from_utf8(out.stdout).unwrap().lines().last().unwrap());
-    let file = take.join(format!("{}.wav", take.file_name().unwrap().to_string_lossy()));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let take = PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap(),
+    );
+    let file = take.join(format!(
+        "{}.wav",
+        take.file_name().unwrap().to_string_lossy()
+    ));
     let w = capstan_bwf::read(&file).unwrap();
     assert_eq!(w.container, capstan_bwf::reader::Container::Rf64);
     assert!(w.file_len > u64::from(u32::MAX));
@@ -39,7 +74,11 @@ fn a_take_past_4_gib_becomes_rf64_and_verifies() {
     assert_eq!(ds64.data_size, seconds * 192_000 * 256);
     assert_eq!(ds64.riff_size, w.file_len - 8);
     assert_eq!(w.frames(), seconds * 192_000);
-    let v = Command::new(env!("CARGO_BIN_EXE_take")).args(["verify", "--pattern", "counter"]).arg(&file).output().unwrap();
+    let v = Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(["verify", "--pattern", "counter"])
+        .arg(&file)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&v.stdout);
     assert!(v.status.success(), "{text}");
     assert!(text.contains("gapless and bit-exact"), "{text}");

@@ -1,0 +1,147 @@
+//! `take` on good, broken and wrong inputs: messages a user can act on and exit codes a script
+//! can use (0 good, 1 problems, 2 unreadable / not WAV).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use capstan_bwf::counter;
+use capstan_bwf::writer::{WavWriter, WriterOptions};
+use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
+
+fn take(args: &[&str], path: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A finished 2-channel 24-bit counter file of `frames` frames.
+fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        format: SampleFormat::I24,
+    };
+    let path = dir.join(name);
+    let mut meta = FileMeta::default();
+    meta.ixml.scene = "Gig".into();
+    meta.bext.originator = "Capstan".into();
+    let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
+    let mut buf = vec![0u8; frames * 6];
+    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
+    w.write_frames(&buf).unwrap();
+    w.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_good_file_verifies_and_shows_its_fields() {
+    let d = tempfile::tempdir().unwrap();
+    let f = counter_file(d.path(), "a.wav", 4800);
+    let o = take(&["verify", "--pattern", "counter"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("4800 frames, counter signal gapless and bit-exact"));
+    let o = take(&["info"], &f);
+    assert_eq!(o.status.code(), Some(0));
+    let t = text(&o);
+    assert!(
+        t.contains("originator   Capstan") && t.contains("scene / take Gig") && t.contains("data"),
+        "{t}"
+    );
+    let o = take(&["info", "--json"], &f);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["fmt"]["channels"], 2);
+    assert_eq!(v["ixml"]["scene"], "Gig");
+    assert_eq!(v["container"], "Riff");
+}
+
+#[test]
+fn a_damaged_pattern_fails_with_the_frame() {
+    let d = tempfile::tempdir().unwrap();
+    let f = counter_file(d.path(), "a.wav", 1000);
+    let mut bytes = std::fs::read(&f).unwrap();
+    let data = capstan_bwf::read(&f).unwrap().data.unwrap().offset as usize;
+    bytes[data + 500 * 6 + 1] ^= 0x40; // frame 500, channel 0
+    std::fs::write(&f, bytes).unwrap();
+    let o = take(&["verify", "--pattern", "counter"], &f);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("frame 500 (channel 0)"), "{}", text(&o));
+}
+
+#[test]
+fn a_cut_file_fails_verify_then_recovers_once() {
+    let d = tempfile::tempdir().unwrap();
+    let f = counter_file(d.path(), "a.wav", 1000);
+    let len = std::fs::metadata(&f).unwrap().len();
+    // Stale header (data size 0, as after a crash before the first commit) and a partial frame.
+    let mut bytes = std::fs::read(&f).unwrap();
+    let data = capstan_bwf::read(&f).unwrap().data.unwrap().offset as usize;
+    bytes[data - 4..data].copy_from_slice(&0u32.to_le_bytes());
+    bytes.truncate(len as usize - 4);
+    std::fs::write(&f, bytes).unwrap();
+    assert_eq!(take(&["verify"], &f).status.code(), Some(1));
+    let o = take(&["recover"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("recovered") && text(&o).contains("999 frames"),
+        "{}",
+        text(&o)
+    );
+    let o = take(&["recover"], &f);
+    assert!(text(&o).contains("nothing to change"), "{}", text(&o));
+    assert_eq!(
+        take(&["verify", "--pattern", "counter"], &f).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn missing_unreadable_and_non_wav_inputs_say_so_with_code_2() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("nope.wav");
+    for cmd in ["info", "verify", "recover"] {
+        let o = take(&[cmd], &missing);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        assert!(
+            text(&o).contains("nope.wav") && text(&o).contains("No such file"),
+            "{}",
+            text(&o)
+        );
+    }
+    let txt = d.path().join("notes.wav");
+    std::fs::write(&txt, b"hello, this is text").unwrap();
+    for cmd in ["info", "verify", "recover"] {
+        let o = take(&[cmd], &txt);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        assert!(text(&o).contains("is not a WAV file"), "{}", text(&o));
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let o = take(&["verify"], empty.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("no .wav files"), "{}", text(&o));
+}
+
+#[test]
+fn a_take_folder_is_checked_file_by_file() {
+    let d = tempfile::tempdir().unwrap();
+    counter_file(d.path(), "a_01.wav", 100);
+    counter_file(d.path(), "a_02.wav", 100);
+    std::fs::write(d.path().join("a_03.wav"), b"RIFF\x04\x00\x00\x00WAVE").unwrap();
+    let o = take(&["verify"], d.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert_eq!(t.matches("OK ").count(), 2, "{t}");
+    assert!(
+        t.contains("FAIL") && t.contains("a_03.wav") && t.contains("no fmt chunk"),
+        "{t}"
+    );
+}
