@@ -54,7 +54,7 @@ fn last_commit(stderr: &str) -> Option<u64> {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok()
         })
-        .last()
+        .next_back()
 }
 
 struct Run {
