@@ -170,10 +170,15 @@ fn put_str(dst: &mut [u8], s: &str) {
 fn get_str(field: &[u8]) -> (String, bool) {
     let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
     let raw = &field[..end];
+    // After the terminating NUL, only NULs (or a recorder's printable padding) belong: other
+    // bytes are uninitialised memory (MetaCorder writes such).
     let bad = raw
         .iter()
         .any(|&c| c < 0x20 && !matches!(c, b'\r' | b'\n' | b'\t'))
-        || std::str::from_utf8(raw).is_err();
+        || std::str::from_utf8(raw).is_err()
+        || field[end..]
+            .iter()
+            .any(|&c| c != 0 && !(0x20..0x7F).contains(&c));
     let s = String::from_utf8_lossy(raw);
     let s: String = s
         .chars()

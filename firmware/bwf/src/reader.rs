@@ -278,7 +278,8 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
             ));
         }
         let mut next = body.saturating_add(size);
-        if size % 2 == 1 {
+        // (Past the end of the file there is nothing to peek at, and `next + 1` could overflow.)
+        if size % 2 == 1 && next < len {
             // Pad byte, unless the writer forgot it and the next chunk starts right away.
             let mut peek = [0u8; 4];
             let with_pad = read_at(r, next + 1, &mut peek).map_err(io)? == 4 && printable(&peek);
@@ -386,7 +387,8 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
                 }
             }
         }
-        b"LIST" if b.get(0..4) == Some(b"adtl") => {
+        // Some recorders (Zoom's H4n) write the list id in lower case.
+        b"LIST" | b"list" if b.get(0..4) == Some(b"adtl") => {
             let mut p = 4usize;
             while p + 8 <= b.len() {
                 let sub = &b[p..p + 4];

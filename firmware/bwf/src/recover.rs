@@ -64,17 +64,22 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     }
     // The audio runs on past the data chunk's declared size when a header was not brought up to
     // date: the reader then meets audio where the next chunk header would be, and takes it for
-    // stray bytes or for a chunk that runs past the end of the file.
+    // stray bytes or for a chunk that runs past the end of the file. A chunk the reader knows
+    // and used (fmt, bext...) after the data is real, though, and proves the data's size.
+    const KNOWN: [&str; 9] = [
+        "fmt ", "data", "ds64", "fact", "bext", "iXML", "cue ", "LIST", "list",
+    ];
     let after_data = w
         .chunks
         .iter()
         .skip_while(|c| c.offset + 8 != data.offset)
         .skip(1);
     let data_is_last = after_data.clone().next().is_none()
-        || w.trailing_bytes > 0
-        || after_data
-            .clone()
-            .any(|c| (c.offset + 8).saturating_add(c.size) > w.file_len);
+        || ((w.trailing_bytes > 0
+            || after_data
+                .clone()
+                .any(|c| (c.offset + 8).saturating_add(c.size) > w.file_len))
+            && !after_data.clone().any(|c| KNOWN.contains(&c.id.as_str())));
     // Audio runs to the end of the file when data is the last chunk (as while recording);
     // otherwise the chunks after it prove its declared size.
     let audio = if data_is_last {
@@ -83,6 +88,12 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         data.declared
     };
     let whole = audio - audio % align;
+    if !data_is_last && whole != audio {
+        // Shrinking the data chunk would move where the chunks after it are looked for.
+        return Err(unrecoverable(
+            "its data chunk does not hold whole frames and other chunks follow it",
+        ));
+    }
     let pad = whole & 1;
     let new_len = if data_is_last {
         data.offset + whole + pad

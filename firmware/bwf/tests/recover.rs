@@ -615,3 +615,87 @@ fn rf64_without_a_ds64_place_is_refused_not_clobbered() {
         "the fmt chunk was overwritten"
     );
 }
+
+/// A finished file with a `LIST`/`adtl` label chunk after its data, as DAWs write.
+fn with_trailer(m: &Made) -> Vec<u8> {
+    let mut b = m.bytes.clone();
+    let mut list = b"adtl".to_vec();
+    list.extend_from_slice(b"labl\x08\0\0\0\x01\0\0\0hi\0\0");
+    b.extend_from_slice(b"LIST");
+    b.extend_from_slice(&(list.len() as u32).to_le_bytes());
+    b.extend_from_slice(&list);
+    let n = b.len() as u32 - 8;
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    b
+}
+
+#[test]
+fn chunks_after_the_data_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = make(spec(2, 48000, SampleFormat::I24), 500, 0);
+    let good = with_trailer(&m);
+    let p = put(dir.path(), "t.wav", &good);
+    assert!(recover(&p).unwrap().changes.is_empty());
+    assert_eq!(std::fs::read(&p).unwrap(), good);
+    // A stale RIFF size: only that is fixed, the trailer stays.
+    let mut b = good.clone();
+    b[4..8].copy_from_slice(&1234u32.to_le_bytes());
+    let p = put(dir.path(), "t2.wav", &b);
+    let rep = recover(&p).unwrap();
+    assert_eq!(
+        rep.changes,
+        vec![format!("RIFF size 1234 -> {}", good.len() - 8)]
+    );
+    assert_eq!(rep.frames, 500);
+    assert_eq!(std::fs::read(&p).unwrap(), good);
+    let w = read(&p);
+    assert_eq!(ids(&w).last(), Some(&"LIST"));
+    assert_eq!(verify::structure(&w), Vec::<String>::new());
+}
+
+#[test]
+fn data_followed_by_chunks_without_whole_frames_is_refused_untouched() {
+    // The data size is not whole frames but chunks follow: shrinking it would hide those chunks
+    // (the reader would look for them at the wrong place), so recovery refuses.
+    let dir = tempfile::tempdir().unwrap();
+    let m = make(spec(2, 48000, SampleFormat::I24), 500, 0);
+    let mut b = with_trailer(&m);
+    let d = m.data_offset;
+    b[d - 4..d].copy_from_slice(&2998u32.to_le_bytes());
+    // Move the trailer to where a 2998-byte data chunk ends.
+    let trailer = b[d + 3000..].to_vec();
+    b.truncate(d + 2998);
+    b.extend_from_slice(&trailer);
+    let n = b.len() as u32 - 8;
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    let p = put(dir.path(), "nw.wav", &b);
+    let w = read(&p);
+    assert_eq!(ids(&w).last(), Some(&"LIST"), "the premise");
+    match recover(&p) {
+        Err(RecoverError::Unrecoverable { why, .. }) => assert!(why.contains("whole"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read(&p).unwrap(), b);
+}
+
+#[test]
+fn a_file_cut_inside_a_known_chunk_after_the_data_keeps_its_data_size() {
+    // A DAW's file cut inside its trailing LIST: the LIST is real (not audio read as a chunk
+    // header), so the data keeps its declared size and nothing is swallowed into it.
+    let dir = tempfile::tempdir().unwrap();
+    let m = make(spec(2, 48000, SampleFormat::I24), 500, 0);
+    let good = with_trailer(&m);
+    let cut = good.len() - 5;
+    let p = put(dir.path(), "tl.wav", &good[..cut]);
+    let rep = recover(&p).unwrap();
+    assert_eq!(rep.frames, 500);
+    assert_eq!(
+        rep.changes,
+        vec![format!("RIFF size {} -> {}", good.len() - 8, cut - 8)]
+    );
+    let w = read(&p);
+    assert_eq!(w.data.unwrap().declared, 3000);
+    assert_eq!(ids(&w).last(), Some(&"LIST"));
+    assert_eq!(verify::structure(&w), Vec::<String>::new());
+    assert_eq!(verify::counter(&w).unwrap().0, 500);
+}
