@@ -98,9 +98,10 @@ impl WavSpec {
         self.channels > 2 || (!self.format.is_float() && self.format.bits() > 16)
     }
 
-    /// True when the file needs a `fact` chunk (every format that is not plain integer PCM).
+    /// True when the file gets a `fact` chunk: every format that is not plain integer PCM
+    /// (float, and extensible, which sndfile-info and the spec treat as non-PCM).
     pub const fn needs_fact(&self) -> bool {
-        self.format.is_float()
+        self.format.is_float() || self.needs_extensible()
     }
 
     /// `dwChannelMask`: mono on front centre, otherwise the first N speaker positions (at most

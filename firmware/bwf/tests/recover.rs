@@ -53,7 +53,7 @@ impl Made {
     }
 
     fn fact_offset(&self) -> Option<usize> {
-        self.spec.format.is_float().then(|| {
+        self.spec.needs_fact().then(|| {
             let i = self.bytes.windows(4).position(|w| w == b"fact").unwrap();
             i + 8
         })
@@ -137,7 +137,7 @@ fn recover_and_check(path: &Path, m: &Made, cut: usize, h: Header) {
     assert_eq!(verify::structure(&w), Vec::<String>::new(), "{what}");
     assert_eq!(w.frames(), whole as u64);
     assert_eq!(w.data.unwrap().declared, bytes as u64);
-    if m.spec.format.is_float() {
+    if m.spec.needs_fact() {
         assert_eq!(w.fact_samples, Some(whole as u32), "{what}: fact");
     }
     let (n, start) = verify::counter(&w).unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -78,7 +78,7 @@ fn check_with_reader(path: &Path, spec: WavSpec, frames: u64, first: u64) -> cap
     let w = read(path);
     let m = meta(spec);
     assert_eq!(w.container, Container::Riff);
-    let want: Vec<&str> = if spec.format.is_float() {
+    let want: Vec<&str> = if spec.needs_fact() {
         vec!["JUNK", "fmt ", "fact", "bext", "iXML", "JUNK", "data"]
     } else {
         vec!["JUNK", "fmt ", "bext", "iXML", "JUNK", "data"]
@@ -98,10 +98,7 @@ fn check_with_reader(path: &Path, spec: WavSpec, frames: u64, first: u64) -> cap
     assert_eq!(w.file_len, data.offset + bytes + (bytes & 1));
     assert_eq!(w.riff_size, w.file_len - 8);
     assert_eq!(w.fmt.as_ref().and_then(|f| f.spec()), Some(spec));
-    assert_eq!(
-        w.fact_samples,
-        spec.format.is_float().then_some(frames as u32)
-    );
+    assert_eq!(w.fact_samples, spec.needs_fact().then_some(frames as u32));
     assert_eq!(w.bext.as_ref(), Some(&m.bext), "bext round trip");
     assert_eq!(w.ixml.as_ref(), Some(&m.ixml), "iXML round trip");
     assert!(w.ixml_error.is_none());
@@ -238,7 +235,7 @@ fn commit_mid_take_leaves_a_header_that_matches_what_was_written() {
             assert_eq!(data.declared, bytes);
             assert_eq!(data.available, bytes);
             assert_eq!(r.riff_size, r.file_len - 8);
-            if s.format.is_float() {
+            if s.needs_fact() {
                 assert_eq!(r.fact_samples, Some(frames as u32));
             }
             assert_eq!(
@@ -598,7 +595,7 @@ fn rf64_upgrade_in_place_before_the_threshold() {
         assert_eq!(r.data.unwrap().offset % DATA_ALIGN, 0);
         assert_eq!(r.bext.as_ref(), Some(&meta(s).bext));
         assert_eq!(r.ixml.as_ref(), Some(&meta(s).ixml));
-        if s.format.is_float() {
+        if s.needs_fact() {
             assert_eq!(r.fact_samples, Some(u32::MAX), "RF64 fact defers to ds64");
         }
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
