@@ -162,6 +162,11 @@ impl<S: CaptureSource> CaptureEngine<S> {
             if let Some(limit) = self.limit {
                 n = n.min((limit - self.position) as usize);
             }
+            let room = self.frames.slots() / self.frame_bytes;
+            if room > 0 && room < n && !self.source.paced_by_consumer() {
+                // Keep what fits; only the rest is dropped (on the next pass of this loop).
+                n = room;
+            }
             let bytes = n * self.frame_bytes;
             if self.frames.slots() < bytes && self.source.paced_by_consumer() {
                 // Sim in fast mode: no real clock is running, so wait for the writer.

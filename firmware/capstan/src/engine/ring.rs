@@ -27,9 +27,18 @@ impl RingPlan {
         }
     }
 
-    /// Creates the ring.
+    /// Creates the ring and touches every page of it, so the audio thread never takes a page
+    /// fault on its first pass through the ring.
     pub fn build(&self) -> (rtrb::Producer<u8>, rtrb::Consumer<u8>) {
-        rtrb::RingBuffer::new(self.bytes)
+        let (mut p, c) = rtrb::RingBuffer::new(self.bytes);
+        if let Ok(mut chunk) = p.write_chunk_uninit(self.bytes) {
+            let (a, b) = chunk.as_mut_slices();
+            for x in a.iter_mut().chain(b.iter_mut()) {
+                x.write(0);
+            }
+            // Dropped without commit: the ring stays empty.
+        }
+        (p, c)
     }
 }
 
