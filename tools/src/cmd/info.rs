@@ -11,10 +11,7 @@ use super::{wav_files, OK, UNREADABLE};
 pub fn run(path: &Path, json: bool) -> u8 {
     let files = match wav_files(path) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("take: {e}");
-            return UNREADABLE;
-        }
+        Err(code) => return code,
     };
     let mut code = OK;
     let mut all = Vec::new();

@@ -13,8 +13,16 @@ pub const PROBLEMS: u8 = 1;
 /// Exit code: a file could not be read or the path is wrong.
 pub const UNREADABLE: u8 = 2;
 
-/// The WAV files a path names: the file itself, or the `.wav` files in a folder, sorted.
-pub fn wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+/// The WAV files a path names: the file itself, or the `.wav` files in a folder, sorted. When
+/// there are none, says why on standard error and returns the exit code for it.
+pub fn wav_files(path: &Path) -> Result<Vec<PathBuf>, u8> {
+    list_wav_files(path).map_err(|e| {
+        eprintln!("take: {e}");
+        UNREADABLE
+    })
+}
+
+fn list_wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);

@@ -10,10 +10,7 @@ use super::{wav_files, OK, PROBLEMS, UNREADABLE};
 pub fn run(path: &Path, counter: bool) -> u8 {
     let files = match wav_files(path) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("take: {e}");
-            return UNREADABLE;
-        }
+        Err(code) => return code,
     };
     let mut code = OK;
     for f in files {
