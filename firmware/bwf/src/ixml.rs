@@ -75,83 +75,89 @@ fn esc(s: &str) -> String {
     o
 }
 
+/// Appends `<name>value</name>` on its own line, indented, with the value escaped.
+fn elem(x: &mut String, indent: usize, name: &str, val: &str) {
+    x.push_str(&format!("{:indent$}<{name}>{}</{name}>\n", "", esc(val)));
+}
+
 impl Ixml {
     /// The XML document, without padding.
     pub fn render(&self) -> String {
         let mut x = String::with_capacity(2048 + self.tracks.len() * 160);
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BWFXML>\n");
-        let mut t = |indent: usize, name: &str, val: &str| {
-            x.push_str(&format!(
-                "{:indent$}<{name}>{}</{name}>\n",
-                "",
-                esc(val),
-                indent = indent
-            ));
-        };
-        t(2, "IXML_VERSION", &self.version);
-        t(2, "PROJECT", &self.project);
-        t(2, "SCENE", &self.scene);
-        t(2, "TAKE", &self.take);
-        t(2, "TAPE", &self.tape);
-        t(2, "CIRCLED", if self.circled { "TRUE" } else { "FALSE" });
-        t(2, "FILE_UID", &self.file_uid);
-        t(2, "NOTE", &self.note);
+        let tc_hi = (self.timestamp_samples_since_midnight >> 32) as u32;
+        let tc_lo = self.timestamp_samples_since_midnight as u32;
+        elem(&mut x, 2, "IXML_VERSION", &self.version);
+        elem(&mut x, 2, "PROJECT", &self.project);
+        elem(&mut x, 2, "SCENE", &self.scene);
+        elem(&mut x, 2, "TAKE", &self.take);
+        elem(&mut x, 2, "TAPE", &self.tape);
+        elem(
+            &mut x,
+            2,
+            "CIRCLED",
+            if self.circled { "TRUE" } else { "FALSE" },
+        );
+        elem(&mut x, 2, "FILE_UID", &self.file_uid);
+        elem(&mut x, 2, "NOTE", &self.note);
         x.push_str("  <SPEED>\n");
-        let mut t = |name: &str, val: &str| {
-            x.push_str(&format!("    <{name}>{}</{name}>\n", esc(val)));
-        };
-        t("MASTER_SPEED", &self.master_speed);
-        t("TIMECODE_RATE", &self.timecode_rate);
-        t("TIMECODE_FLAG", &self.timecode_flag);
-        t("FILE_SAMPLE_RATE", &self.file_sample_rate.to_string());
-        t("AUDIO_BIT_DEPTH", &self.audio_bit_depth.to_string());
-        t("DIGITIZER_SAMPLE_RATE", &self.file_sample_rate.to_string());
-        t(
+        elem(&mut x, 4, "MASTER_SPEED", &self.master_speed);
+        elem(&mut x, 4, "TIMECODE_RATE", &self.timecode_rate);
+        elem(&mut x, 4, "TIMECODE_FLAG", &self.timecode_flag);
+        elem(
+            &mut x,
+            4,
+            "FILE_SAMPLE_RATE",
+            &self.file_sample_rate.to_string(),
+        );
+        elem(
+            &mut x,
+            4,
+            "AUDIO_BIT_DEPTH",
+            &self.audio_bit_depth.to_string(),
+        );
+        elem(
+            &mut x,
+            4,
+            "DIGITIZER_SAMPLE_RATE",
+            &self.file_sample_rate.to_string(),
+        );
+        elem(
+            &mut x,
+            4,
             "TIMESTAMP_SAMPLE_RATE",
             &self.timestamp_sample_rate.to_string(),
         );
-        t(
+        elem(
+            &mut x,
+            4,
             "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI",
-            &((self.timestamp_samples_since_midnight >> 32) as u32).to_string(),
+            &tc_hi.to_string(),
         );
-        t(
+        elem(
+            &mut x,
+            4,
             "TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO",
-            &(self.timestamp_samples_since_midnight as u32).to_string(),
+            &tc_lo.to_string(),
         );
         x.push_str("  </SPEED>\n  <FILE_SET>\n");
-        x.push_str(&format!(
-            "    <TOTAL_FILES>{}</TOTAL_FILES>\n",
-            self.total_files
-        ));
-        x.push_str(&format!(
-            "    <FAMILY_UID>{}</FAMILY_UID>\n",
-            esc(&self.family_uid)
-        ));
-        x.push_str(&format!(
-            "    <FILE_SET_INDEX>{}</FILE_SET_INDEX>\n",
-            esc(&self.file_set_index)
-        ));
+        elem(&mut x, 4, "TOTAL_FILES", &self.total_files.to_string());
+        elem(&mut x, 4, "FAMILY_UID", &self.family_uid);
+        elem(&mut x, 4, "FILE_SET_INDEX", &self.file_set_index);
         x.push_str("  </FILE_SET>\n  <TRACK_LIST>\n");
-        x.push_str(&format!(
-            "    <TRACK_COUNT>{}</TRACK_COUNT>\n",
-            self.tracks.len()
-        ));
+        elem(&mut x, 4, "TRACK_COUNT", &self.tracks.len().to_string());
         for tr in &self.tracks {
             x.push_str("    <TRACK>\n");
-            x.push_str(&format!(
-                "      <CHANNEL_INDEX>{}</CHANNEL_INDEX>\n",
-                tr.channel_index
-            ));
-            x.push_str(&format!(
-                "      <INTERLEAVE_INDEX>{}</INTERLEAVE_INDEX>\n",
-                tr.interleave_index
-            ));
-            x.push_str(&format!("      <NAME>{}</NAME>\n", esc(&tr.name)));
+            elem(&mut x, 6, "CHANNEL_INDEX", &tr.channel_index.to_string());
+            elem(
+                &mut x,
+                6,
+                "INTERLEAVE_INDEX",
+                &tr.interleave_index.to_string(),
+            );
+            elem(&mut x, 6, "NAME", &tr.name);
             if !tr.function.is_empty() {
-                x.push_str(&format!(
-                    "      <FUNCTION>{}</FUNCTION>\n",
-                    esc(&tr.function)
-                ));
+                elem(&mut x, 6, "FUNCTION", &tr.function);
             }
             x.push_str("    </TRACK>\n");
         }
