@@ -313,3 +313,33 @@ pub fn record_take<S: CaptureSource + 'static>(
         failure,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_lists_every_loss_with_its_time() {
+        assert_eq!(loss_note(48000, 0, 0, &[], 0), "");
+        let losses = [
+            EngineEvent {
+                kind: LossKind::Xrun,
+                position: 96000,
+                frames: 0,
+            },
+            EngineEvent {
+                kind: LossKind::RingOverflow,
+                position: 144000,
+                frames: 256,
+            },
+        ];
+        let n = loss_note(48000, 256, 1, &losses, 3);
+        assert!(n.starts_with("LOSSES: 1 xruns, 256 frames dropped"), "{n}");
+        assert!(n.contains("XRUN at 2.000 s (frame 96000)"), "{n}");
+        assert!(
+            n.contains("DROP 256 frames at 3.000 s (frame 144000)"),
+            "{n}"
+        );
+        assert!(n.contains("3 more losses not itemised"), "{n}");
+    }
+}
