@@ -170,6 +170,25 @@ fn printable(id: &[u8; 4]) -> bool {
     id.iter().all(|&c| (0x20..0x7F).contains(&c))
 }
 
+/// Chunk ids common enough to tell a chunk header from stray bytes that happen to be printable.
+fn well_known(id: &[u8; 4]) -> bool {
+    matches!(
+        id,
+        b"data"
+            | b"fmt "
+            | b"fact"
+            | b"ds64"
+            | b"bext"
+            | b"iXML"
+            | b"JUNK"
+            | b"PAD "
+            | b"LIST"
+            | b"list"
+            | b"cue "
+            | b"smpl"
+    )
+}
+
 /// Parses a WAV file of `len` bytes from `r`; `path` is only used in messages.
 pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile, ReadError> {
     let io = |source| ReadError::Io {
@@ -280,12 +299,14 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
         let mut next = body.saturating_add(size);
         // (Past the end of the file there is nothing to peek at, and `next + 1` could overflow.)
         if size % 2 == 1 && next < len {
-            // Pad byte, unless the writer forgot it and the next chunk starts right away.
+            // Pad byte, unless the writer forgot it and the next chunk starts right away (when
+            // both places look like a chunk id, a well-known id decides).
             let mut peek = [0u8; 4];
             let with_pad = read_at(r, next + 1, &mut peek).map_err(io)? == 4 && printable(&peek);
             let mut peek2 = [0u8; 4];
             let without = read_at(r, next, &mut peek2).map_err(io)? == 4 && printable(&peek2);
-            if with_pad || !without {
+            let prefer_without = without && well_known(&peek2) && !well_known(&peek);
+            if (with_pad && !prefer_without) || !without {
                 next += 1;
             } else {
                 w.warnings.push(format!(
@@ -346,6 +367,9 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
             if b.len() < DS64_BODY_LEN - 4 {
                 w.warnings
                     .push(format!("ds64 chunk too short ({} bytes)", b.len()));
+            } else if w.ds64.is_some() {
+                w.warnings
+                    .push("more than one ds64 chunk; using the first".into());
             } else {
                 w.ds64 = Some(Ds64 {
                     riff_size: u64_at(0).unwrap_or(0),
@@ -355,7 +379,8 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
                 });
             }
         }
-        b"fact" => w.fact_samples = u32_at(0),
+        // The first fact chunk that holds a count, as recovery updates it.
+        b"fact" if w.fact_samples.is_none() => w.fact_samples = u32_at(0),
         b"bext" => {
             let bext = Bext::parse(b);
             if !bext.garbage_fields.is_empty() {

@@ -58,6 +58,10 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let data = w.data.ok_or_else(|| {
         unrecoverable("it has no data chunk (it was cut before any audio was written)")
     })?;
+    if w.chunks.iter().filter(|c| c.id == "data").count() > 1 {
+        // Which one holds the audio, and whose size a ds64 gives, is anyone's guess.
+        return Err(unrecoverable("it has more than one data chunk"));
+    }
     let align = u64::from(fmt.block_align);
     if align == 0 {
         return Err(unrecoverable("its fmt chunk says frames are 0 bytes"));
@@ -83,7 +87,14 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     // Audio runs to the end of the file when data is the last chunk (as while recording);
     // otherwise the chunks after it prove its declared size.
     let audio = if data_is_last {
-        w.file_len - data.offset
+        let rest = w.file_len - data.offset;
+        // An odd size that is current is followed by its pad byte, which is not audio (it would
+        // pass for a frame of 8-bit mono).
+        if data.declared % 2 == 1 && rest == data.declared.saturating_add(1) {
+            data.declared
+        } else {
+            rest
+        }
     } else {
         data.declared
     };
@@ -95,10 +106,11 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         ));
     }
     let pad = whole & 1;
+    // (Bytes after the last whole chunk are no chunk at all: nothing can read them.)
     let new_len = if data_is_last {
         data.offset + whole + pad
     } else {
-        w.file_len
+        w.file_len - w.trailing_bytes
     };
     let riff_size = new_len - 8;
     let frames = whole / align;
@@ -131,8 +143,13 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         source,
     };
 
-    if data_is_last && new_len != w.file_len {
-        if new_len < w.file_len {
+    if new_len != w.file_len {
+        if !data_is_last {
+            changes.push(format!(
+                "dropped {} stray bytes after the last chunk",
+                w.trailing_bytes
+            ));
+        } else if new_len < w.file_len {
             changes.push(format!(
                 "dropped {} bytes at the end (a partial frame)",
                 w.file_len - new_len
@@ -184,7 +201,12 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
                 .map_err(werr)?;
         }
     }
-    if let (Some(fact), Some(c)) = (w.fact_samples, w.chunks.iter().find(|c| c.id == "fact")) {
+    // The fact chunk the reader took its count from: the first with 4 bytes in the file.
+    let fact_chunk = w
+        .chunks
+        .iter()
+        .find(|c| c.id == "fact" && c.size >= 4 && c.offset + 12 <= w.file_len);
+    if let (Some(fact), Some(c)) = (w.fact_samples, fact_chunk) {
         let want = if rf64 { u32::MAX } else { frames as u32 };
         if fact != want {
             changes.push(format!("fact sample count {fact} -> {want}"));

@@ -699,3 +699,21 @@ fn a_file_cut_inside_a_known_chunk_after_the_data_keeps_its_data_size() {
     assert_eq!(verify::structure(&w), Vec::<String>::new());
     assert_eq!(verify::counter(&w).unwrap().0, 500);
 }
+
+#[test]
+fn stray_bytes_after_a_trailing_chunk_are_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = make(spec(2, 48000, SampleFormat::I24), 500, 0);
+    let good = with_trailer(&m);
+    let mut b = good.clone();
+    b.extend_from_slice(&[0xFF, 0x00, 0x13, 0x37, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    let p = put(dir.path(), "st.wav", &b);
+    assert_eq!(read(&p).trailing_bytes, 9);
+    let rep = recover(&p).unwrap();
+    // The RIFF size already described the file without them.
+    assert_eq!(rep.changes, ["dropped 9 stray bytes after the last chunk"]);
+    assert_eq!(rep.frames, 500);
+    assert_eq!(std::fs::read(&p).unwrap(), good);
+    assert_eq!(verify::structure(&read(&p)), Vec::<String>::new());
+    assert!(recover(&p).unwrap().changes.is_empty());
+}
