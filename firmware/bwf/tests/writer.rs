@@ -438,7 +438,7 @@ fn a_track_file_checks_against_its_input_channel() {
     assert!(verify::counter(&read(&p1)).is_err());
 }
 
-/// The raw ds64 body at offset 20, the RIFF id and size, from the file's first bytes.
+/// The whole file as it is on disk now, and its length.
 fn header(path: &Path) -> (Vec<u8>, u64) {
     let b = std::fs::read(path).unwrap();
     let len = b.len() as u64;
