@@ -38,12 +38,8 @@ pub struct WriteError {
 impl WriteError {
     /// True when the medium is full.
     pub fn is_disk_full(&self) -> bool {
-        self.source.raw_os_error() == Some(libc_enospc())
+        self.source.kind() == std::io::ErrorKind::StorageFull
     }
-}
-
-const fn libc_enospc() -> i32 {
-    28 // ENOSPC on Linux
 }
 
 /// The descriptive metadata of one file: its `bext` and `iXML` contents.
