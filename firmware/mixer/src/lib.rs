@@ -1,0 +1,2 @@
+//! Capstan's monitor mixer and meters.
+#![forbid(unsafe_code)]

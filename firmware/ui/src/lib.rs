@@ -1,0 +1,2 @@
+//! Capstan's screens, drawn with embedded-graphics as a function of the box's state.
+#![forbid(unsafe_code)]
