@@ -3,6 +3,54 @@
 
 use serde::Serialize;
 
+use crate::markers::Marker;
+
+/// SYNC_POINT_FUNCTION of the markers Capstan writes.
+pub const MARKER_FUNCTION: &str = "SLATE_GENERIC";
+
+/// One entry of the iXML SYNC_POINT_LIST.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SyncPoint {
+    /// SYNC_POINT_TYPE: "RELATIVE" (frames from the file's first frame) or "ABSOLUTE" (samples
+    /// since midnight).
+    pub kind: String,
+    /// SYNC_POINT_FUNCTION, e.g. "SLATE_GENERIC" or "PRE_RECORD_SAMPLECOUNT".
+    pub function: String,
+    /// SYNC_POINT_COMMENT.
+    pub comment: String,
+    /// SYNC_POINT_LOW and SYNC_POINT_HIGH joined.
+    pub position: u64,
+    /// SYNC_POINT_EVENT_DURATION in frames (0 for a point).
+    pub duration: u64,
+}
+
+impl SyncPoint {
+    /// The sync point Capstan writes for a marker.
+    pub fn from_marker(m: &Marker) -> SyncPoint {
+        SyncPoint {
+            kind: "RELATIVE".into(),
+            function: MARKER_FUNCTION.into(),
+            comment: m.label.clone(),
+            position: m.position,
+            duration: 0,
+        }
+    }
+
+    /// The marker this point stands for: a RELATIVE point that marks a place in the file's
+    /// audio (not the pre-record length or a group offset, which are not places in it).
+    pub fn marker(&self) -> Option<Marker> {
+        let place = self.kind.eq_ignore_ascii_case("RELATIVE")
+            && !matches!(
+                self.function.as_str(),
+                "PRE_RECORD_SAMPLECOUNT" | "GROUP_OFFSET"
+            );
+        place.then(|| Marker {
+            position: self.position,
+            label: self.comment.clone(),
+        })
+    }
+}
+
 /// One entry of the iXML TRACK_LIST.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct IxmlTrack {
@@ -57,6 +105,8 @@ pub struct Ixml {
     pub file_set_index: String,
     /// TRACK_LIST.
     pub tracks: Vec<IxmlTrack>,
+    /// SYNC_POINT_LIST (written only when not empty).
+    pub sync_points: Vec<SyncPoint>,
 }
 
 fn esc(s: &str) -> String {
@@ -100,6 +150,7 @@ impl Ixml {
         );
         elem(&mut x, 2, "FILE_UID", &self.file_uid);
         elem(&mut x, 2, "NOTE", &self.note);
+        self.render_sync_points(&mut x);
         x.push_str("  <SPEED>\n");
         elem(&mut x, 4, "MASTER_SPEED", &self.master_speed);
         elem(&mut x, 4, "TIMECODE_RATE", &self.timecode_rate);
@@ -165,6 +216,47 @@ impl Ixml {
         x
     }
 
+    /// Appends the SYNC_POINT_LIST, if there are sync points.
+    fn render_sync_points(&self, x: &mut String) {
+        if self.sync_points.is_empty() {
+            return;
+        }
+        x.push_str("  <SYNC_POINT_LIST>\n");
+        elem(
+            x,
+            4,
+            "SYNC_POINT_COUNT",
+            &self.sync_points.len().to_string(),
+        );
+        for p in &self.sync_points {
+            x.push_str("    <SYNC_POINT>\n");
+            elem(x, 6, "SYNC_POINT_TYPE", &p.kind);
+            elem(x, 6, "SYNC_POINT_FUNCTION", &p.function);
+            elem(x, 6, "SYNC_POINT_COMMENT", &p.comment);
+            elem(x, 6, "SYNC_POINT_LOW", &(p.position as u32).to_string());
+            elem(
+                x,
+                6,
+                "SYNC_POINT_HIGH",
+                &((p.position >> 32) as u32).to_string(),
+            );
+            elem(x, 6, "SYNC_POINT_EVENT_DURATION", &p.duration.to_string());
+            x.push_str("    </SYNC_POINT>\n");
+        }
+        x.push_str("  </SYNC_POINT_LIST>\n");
+    }
+
+    /// The markers among the sync points, in file order.
+    pub fn markers(&self) -> Vec<Marker> {
+        let mut m: Vec<Marker> = self
+            .sync_points
+            .iter()
+            .filter_map(SyncPoint::marker)
+            .collect();
+        m.sort_by_key(|m| m.position);
+        m
+    }
+
     /// The document padded with spaces to exactly `len` bytes, or `None` if it does not fit.
     pub fn render_padded(&self, len: usize) -> Option<Vec<u8>> {
         let mut b = self.render().into_bytes();
@@ -227,6 +319,19 @@ impl Ixml {
                 });
             }
         }
+        if let Some(sl) = root.children().find(|c| c.has_tag_name("SYNC_POINT_LIST")) {
+            for p in sl.children().filter(|c| c.has_tag_name("SYNC_POINT")) {
+                let hi = num(child(p, "SYNC_POINT_HIGH")) & 0xFFFF_FFFF;
+                let lo = num(child(p, "SYNC_POINT_LOW")) & 0xFFFF_FFFF;
+                x.sync_points.push(SyncPoint {
+                    kind: child(p, "SYNC_POINT_TYPE"),
+                    function: child(p, "SYNC_POINT_FUNCTION"),
+                    comment: child(p, "SYNC_POINT_COMMENT"),
+                    position: (hi << 32) | lo,
+                    duration: num(child(p, "SYNC_POINT_EVENT_DURATION")),
+                });
+            }
+        }
         Ok(x)
     }
 }
@@ -251,6 +356,16 @@ mod tests {
                 name: "Kick".into(),
                 function: String::new(),
             }],
+            sync_points: vec![
+                SyncPoint::from_marker(&Marker::new((7u64 << 32) | 480, "DROP 480 frames")),
+                SyncPoint::from_marker(&Marker::new(96_000, "XRUN <&>")),
+                SyncPoint {
+                    kind: "RELATIVE".into(),
+                    function: "PRE_RECORD_SAMPLECOUNT".into(),
+                    position: 240_000,
+                    ..Default::default()
+                },
+            ],
             ..Default::default()
         };
         let padded = x.render_padded(8192).unwrap();
@@ -258,6 +373,20 @@ mod tests {
         assert_eq!(*padded.last().unwrap(), b' ');
         assert_eq!(Ixml::parse(&padded).unwrap(), x);
         assert!(x.render_padded(10).is_none());
+        assert_eq!(
+            x.markers(),
+            [
+                Marker::new(96_000, "XRUN <&>"),
+                Marker::new((7u64 << 32) | 480, "DROP 480 frames")
+            ],
+            "sorted, the pre-record length left out"
+        );
+        let r = x.render();
+        assert!(r.contains("<SYNC_POINT_COUNT>3</SYNC_POINT_COUNT>"), "{r}");
+        assert!(r.contains("<SYNC_POINT_LOW>480</SYNC_POINT_LOW>"), "{r}");
+        assert!(r.contains("<SYNC_POINT_HIGH>7</SYNC_POINT_HIGH>"), "{r}");
+        assert!(r.contains("<SYNC_POINT_FUNCTION>SLATE_GENERIC</SYNC_POINT_FUNCTION>"));
+        assert!(!Ixml::default().render().contains("SYNC_POINT"));
     }
 
     #[test]

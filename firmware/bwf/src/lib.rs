@@ -6,6 +6,7 @@
 //! - [`reader`] reads what any recorder or DAW writes, without panicking on any input.
 //! - [`recover`] repairs a file cut short, idempotently.
 //! - [`verify`] checks structure and the [`counter`] test signal.
+//! - [`markers`] are cue points (xruns, drops, user marks) as DAWs and iXML readers see them.
 //!
 //! This crate has no audio-device dependency: the firmware and the laptop tools share it.
 #![forbid(unsafe_code)]
@@ -14,6 +15,7 @@ pub mod bext;
 pub mod counter;
 pub mod format;
 pub mod ixml;
+pub mod markers;
 pub mod reader;
 pub mod recover;
 pub mod riff;
@@ -21,5 +23,6 @@ pub mod verify;
 pub mod writer;
 
 pub use format::{SampleFormat, WavSpec};
+pub use markers::Marker;
 pub use reader::{read, WavFile};
 pub use writer::{FileMeta, WavWriter, WriterOptions};

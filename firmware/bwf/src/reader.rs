@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::bext::Bext;
 use crate::format::FmtChunk;
 use crate::ixml::Ixml;
+use crate::markers::{self, Marker};
 use crate::riff::{fourcc, DS64_BODY_LEN};
 
 /// The largest chunk body the reader loads into memory (audio is never loaded).
@@ -85,6 +86,15 @@ pub struct Cue {
     pub label: String,
 }
 
+/// Where a file's markers were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MarkerSource {
+    /// The `cue ` chunk, labels from `LIST`/`adtl` (a finished file).
+    Cue,
+    /// The iXML SYNC_POINT_LIST (a file without a cue chunk, e.g. one cut by a power failure).
+    Ixml,
+}
+
 /// The `data` chunk's place in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DataChunk {
@@ -125,6 +135,11 @@ pub struct WavFile {
     pub data: Option<DataChunk>,
     /// Cue points with labels.
     pub cues: Vec<Cue>,
+    /// The markers in file order: the cue points if there is a `cue ` chunk, else the iXML's
+    /// sync points that mark places in the audio.
+    pub markers: Vec<Marker>,
+    /// Where [`Self::markers`] came from (`None` when there are none).
+    pub marker_source: Option<MarkerSource>,
     /// Bytes past the end of the last whole chunk.
     pub trailing_bytes: u64,
     /// Everything odd the reader noticed.
@@ -232,6 +247,8 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
         ixml_error: None,
         data: None,
         cues: Vec::new(),
+        markers: Vec::new(),
+        marker_source: None,
         trailing_bytes: 0,
         warnings: Vec::new(),
     };
@@ -322,6 +339,7 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
             c.label = l.clone();
         }
     }
+    collect_markers(&mut w);
     if w.fmt.is_none() {
         w.warnings.push("no fmt chunk".into());
     }
@@ -337,6 +355,28 @@ pub fn parse<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<WavFile
         }
     }
     Ok(w)
+}
+
+/// Fills in the markers: from the cue chunk when the file has one, else from the iXML.
+fn collect_markers(w: &mut WavFile) {
+    if w.chunks.iter().any(|c| c.id == "cue ") {
+        w.markers = w
+            .cues
+            .iter()
+            .map(|c| Marker {
+                position: u64::from(c.position),
+                label: c.label.clone(),
+            })
+            .collect();
+        w.markers.sort_by_key(|m| m.position);
+        w.marker_source = Some(MarkerSource::Cue);
+    } else if let Some(x) = &w.ixml {
+        w.markers = x.markers();
+        w.marker_source = Some(MarkerSource::Ixml);
+    }
+    if w.markers.is_empty() {
+        w.marker_source = None;
+    }
 }
 
 fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, String)>) {
@@ -399,35 +439,15 @@ fn meta_chunk(w: &mut WavFile, id: &[u8; 4], b: &[u8], labels: &mut Vec<(u32, St
                 w.ixml_error = Some(e);
             }
         },
-        b"cue " => {
-            let n = u32_at(0).unwrap_or(0) as usize;
-            for i in 0..n.min(b.len() / 24) {
-                let o = 4 + i * 24;
-                if let (Some(id), Some(pos)) = (u32_at(o), u32_at(o + 20)) {
-                    w.cues.push(Cue {
-                        id,
-                        position: pos,
-                        label: String::new(),
-                    });
-                }
-            }
-        }
+        b"cue " => w
+            .cues
+            .extend(markers::parse_cue(b).into_iter().map(|(id, position)| Cue {
+                id,
+                position,
+                label: String::new(),
+            })),
         // Some recorders (Zoom's H4n) write the list id in lower case.
-        b"LIST" | b"list" if b.get(0..4) == Some(b"adtl") => {
-            let mut p = 4usize;
-            while p + 8 <= b.len() {
-                let sub = &b[p..p + 4];
-                let sz = u32_at(p + 4).unwrap_or(0) as usize;
-                let end = (p + 8).saturating_add(sz).min(b.len());
-                if sub == b"labl" && end >= p + 12 {
-                    let id = u32_at(p + 8).unwrap_or(0);
-                    let t = &b[p + 12..end];
-                    let t = &t[..t.iter().position(|&c| c == 0).unwrap_or(t.len())];
-                    labels.push((id, String::from_utf8_lossy(t).into_owned()));
-                }
-                p = end + (sz & 1);
-            }
-        }
+        b"LIST" | b"list" => labels.extend(markers::parse_adtl(b).unwrap_or_default()),
         _ => {}
     }
 }

@@ -5,6 +5,10 @@
 //! `bext`, `iXML` (padded with spaces for in-place rewrites), a `JUNK` filler, then `data`, whose
 //! first sample sits on a 4096-byte boundary. `data` stays the last chunk, so a file cut at any
 //! point holds its audio as one run that [`crate::recover`] can size from the file's length.
+//!
+//! Markers added during the take go into the iXML SYNC_POINT_LIST at the next commit (so they
+//! survive a power cut) and, at [`WavWriter::finish`], into `cue ` and `LIST`/`adtl` chunks
+//! appended after the data, with the RIFF (or ds64) size brought up to date after them.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -13,14 +17,17 @@ use std::path::{Path, PathBuf};
 
 use crate::bext::Bext;
 use crate::format::WavSpec;
-use crate::ixml::Ixml;
+use crate::ixml::{Ixml, SyncPoint};
+use crate::markers::{self, Marker, MarkerList};
 use crate::riff::{self, DS64_BODY_LEN};
 
 /// Where the first audio byte of every file Capstan writes is aligned to.
 pub const DATA_ALIGN: u64 = 4096;
-/// Bytes kept free in the iXML chunk beyond what the first rendering needs, for notes added
-/// during the take.
-pub const IXML_HEADROOM: usize = 4096;
+/// Bytes kept free in the iXML chunk beyond what the first rendering needs, for notes and
+/// markers added during the take (about 45 markers with a loss note).
+pub const IXML_HEADROOM: usize = 16384;
+/// NOTE bytes kept when the iXML must shrink, before markers are left out of it.
+const NOTE_FLOOR: usize = 256;
 
 /// A failed file operation, with the file and what was being done.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +85,13 @@ pub struct WavWriter {
     fact_offset: Option<u64>,
     ixml_offset: u64,
     ixml_len: usize,
+    /// The iXML last written, without the markers.
+    ixml: Ixml,
+    markers: MarkerList,
+    /// Markers the iXML on disk holds (or left out for lack of room) as of its last rewrite.
+    markers_in_ixml: usize,
+    /// Bytes of the `cue ` and `LIST` chunks after the data (only once finished).
+    trailer_len: u64,
     rf64: bool,
     opts: WriterOptions,
 }
@@ -156,6 +170,10 @@ impl WavWriter {
             fact_offset,
             ixml_offset,
             ixml_len,
+            ixml: meta.ixml.clone(),
+            markers: MarkerList::default(),
+            markers_in_ixml: 0,
+            trailer_len: 0,
             rf64: false,
             opts,
         })
@@ -227,10 +245,16 @@ impl WavWriter {
         self.file.sync_data().map_err(|e| self.err("syncing", e))
     }
 
-    /// `pad`: count the pad byte of an odd data size (only once [`WavWriter::finish`] wrote it).
+    /// The RIFF size; `pad`: count the pad byte of an odd data size (only once
+    /// [`WavWriter::finish`] wrote it).
+    fn riff_size(&self, pad: bool) -> u64 {
+        let pad = u64::from(pad && self.data_bytes & 1 == 1);
+        self.data_start + self.data_bytes + pad + self.trailer_len - 8
+    }
+
+    /// `pad`: as for [`Self::riff_size`].
     fn write_ds64(&self, pad: bool) -> Result<(), WriteError> {
-        let riff_size =
-            self.data_start + self.data_bytes + u64::from(pad && self.data_bytes & 1 == 1) - 8;
+        let riff_size = self.riff_size(pad);
         let body = riff::ds64_body(riff_size, self.data_bytes, self.frames());
         let mut chunk = Vec::with_capacity(8 + DS64_BODY_LEN);
         riff::push_chunk(&mut chunk, b"ds64", &body);
@@ -244,8 +268,7 @@ impl WavWriter {
         if self.rf64 {
             return self.write_ds64(pad);
         }
-        let pad = u64::from(pad && self.data_bytes & 1 == 1);
-        let riff_size = (self.data_start + self.data_bytes + pad - 8) as u32;
+        let riff_size = self.riff_size(pad) as u32;
         self.file
             .write_all_at(&riff_size.to_le_bytes(), 4)
             .map_err(|e| self.err("updating the header of", e))?;
@@ -260,20 +283,64 @@ impl WavWriter {
         Ok(())
     }
 
-    /// Makes what was written so far survive a power cut: header sizes updated, then
-    /// `fdatasync` (which also carries the file's new length to the medium).
+    /// Makes what was written so far survive a power cut: header sizes updated, the iXML
+    /// rewritten if markers arrived since its last rewrite, then `fdatasync` (which also carries
+    /// the file's new length to the medium).
     pub fn commit(&mut self) -> Result<(), WriteError> {
         self.write_sizes(false)?;
+        if self.markers.as_slice().len() != self.markers_in_ixml {
+            self.write_ixml(&self.ixml.clone())?;
+        }
         self.file.sync_data().map_err(|e| self.err("syncing", e))
     }
 
-    /// Rewrites the iXML chunk in place (for notes that arrive during or after the take). Text
-    /// that does not fit the reserved room is cut from the NOTE's end, marked with "...".
+    /// Marks `position` (frames from the file's first frame) with `label` (cut to
+    /// [`markers::MAX_LABEL_BYTES`]). Kept in memory: it reaches the iXML at the next
+    /// [`Self::commit`] and the cue chunk at [`Self::finish`]. Past [`markers::MAX_MARKERS`]
+    /// markers are only counted, and false is returned.
+    pub fn add_marker(&mut self, position: u64, label: &str) -> bool {
+        self.markers.push(Marker::new(position, label))
+    }
+
+    /// The markers added so far.
+    pub fn markers(&self) -> &[Marker] {
+        self.markers.as_slice()
+    }
+
+    /// Markers refused because the file already held [`markers::MAX_MARKERS`].
+    pub fn markers_over_limit(&self) -> u64 {
+        self.markers.over_limit()
+    }
+
+    /// Rewrites the iXML chunk in place (for notes that arrive during or after the take), with
+    /// the markers added so far in its SYNC_POINT_LIST. What does not fit the reserved room is
+    /// cut: first the NOTE's end (marked with "..."; its first 256 bytes stay), then the latest
+    /// markers (the cue chunk still gets them at [`Self::finish`]), then the rest of the NOTE.
     pub fn update_ixml(&mut self, ixml: &Ixml) -> Result<(), WriteError> {
+        self.write_ixml(ixml)?;
+        self.ixml = ixml.clone();
+        Ok(())
+    }
+
+    fn write_ixml(&mut self, ixml: &Ixml) -> Result<(), WriteError> {
         let mut x = ixml.clone();
+        let own_points = x.sync_points.len();
+        x.sync_points
+            .extend(self.markers.as_slice().iter().map(SyncPoint::from_marker));
         let body = loop {
             if let Some(b) = x.render_padded(self.ixml_len) {
                 break b;
+            }
+            let over = x.render().len().saturating_sub(self.ixml_len) + 3;
+            if x.note.len() > NOTE_FLOOR + 3 {
+                cut_note(&mut x.note, over, NOTE_FLOOR);
+                continue;
+            }
+            if x.sync_points.len() > own_points {
+                // A sync point takes about 300 bytes: drop what surely overflows in one go.
+                let n = (over / 400).clamp(1, x.sync_points.len() - own_points);
+                x.sync_points.truncate(x.sync_points.len() - n);
+                continue;
             }
             if x.note.is_empty() {
                 let e = std::io::Error::new(
@@ -282,39 +349,64 @@ impl WavWriter {
                 );
                 return Err(self.err("rewriting the iXML of", e));
             }
-            // Cut at least what overflows (plus the "..." mark) in one go: a huge note must not
-            // take thousands of rounds.
-            let over = x.render().len().saturating_sub(self.ixml_len) + 3;
-            let keep = x.note.len().saturating_sub(over.max(256));
-            let mut cut = keep;
-            while !x.note.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            x.note.truncate(cut);
-            x.note.push_str("...");
-            if keep == 0 {
-                x.note.clear();
-            }
+            cut_note(&mut x.note, over, 0);
         };
         self.file
             .write_all_at(&body, self.ixml_offset)
-            .map_err(|e| self.err("rewriting the iXML of", e))
+            .map_err(|e| self.err("rewriting the iXML of", e))?;
+        self.markers_in_ixml = self.markers.as_slice().len();
+        Ok(())
     }
 
-    /// Finishes the file: pad byte for an odd data size, final sizes, sync.
+    /// Finishes the file: pad byte for an odd data size, the iXML's markers, final sizes, sync;
+    /// then, if there are markers, the `cue ` and `LIST` chunks after the data, the sizes again
+    /// and a second sync (a cut between the two leaves a sound file whose chunks after the data
+    /// [`crate::recover`] accounts for).
     pub fn finish(mut self) -> Result<FinishedFile, WriteError> {
         if self.data_bytes & 1 == 1 {
             (&self.file)
                 .write_all(&[0])
                 .map_err(|e| self.err("writing audio to", e))?;
         }
+        if self.markers.as_slice().len() != self.markers_in_ixml {
+            self.write_ixml(&self.ixml.clone())?;
+        }
         self.write_sizes(true)?;
         self.file.sync_data().map_err(|e| self.err("syncing", e))?;
+        let trailer = markers::cue_chunks(self.markers.as_slice());
+        if !trailer.is_empty() {
+            let end = self.riff_size(true) + 8;
+            if !self.rf64 && end + trailer.len() as u64 - 8 >= self.opts.rf64_threshold {
+                self.upgrade_to_rf64()?;
+            }
+            self.file
+                .write_all_at(&trailer, end)
+                .map_err(|e| self.err("writing the markers of", e))?;
+            self.trailer_len = trailer.len() as u64;
+            self.write_sizes(true)?;
+            self.file.sync_data().map_err(|e| self.err("syncing", e))?;
+        }
         let frames = self.frames();
         Ok(FinishedFile {
             path: std::mem::take(&mut self.path),
             frames,
             rf64: self.rf64,
         })
+    }
+}
+
+/// Cuts at least `over` bytes (and at least 256, so a huge note takes few rounds) from the end
+/// of `note`, on a character boundary, keeping `floor` bytes, and marks the cut with "...".
+/// A note cut to nothing is left empty.
+fn cut_note(note: &mut String, over: usize, floor: usize) {
+    let keep = note.len().saturating_sub(over.max(256)).max(floor);
+    let mut cut = keep;
+    while !note.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    note.truncate(cut);
+    note.push_str("...");
+    if keep == 0 {
+        note.clear();
     }
 }

@@ -86,6 +86,7 @@ pub fn meta(spec: WavSpec) -> FileMeta {
                 function: String::new(),
             })
             .collect(),
+        sync_points: Vec::new(),
     };
     FileMeta { bext, ixml }
 }

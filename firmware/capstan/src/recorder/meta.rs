@@ -142,6 +142,7 @@ impl TakeMeta {
                     function: String::new(),
                 })
                 .collect(),
+            sync_points: Vec::new(),
         };
         FileMeta { bext, ixml }
     }
