@@ -145,3 +145,65 @@ fn a_take_folder_is_checked_file_by_file() {
         "{t}"
     );
 }
+
+#[test]
+fn info_lists_markers_from_the_cue_chunk_or_else_the_ixml() {
+    let d = tempfile::tempdir().unwrap();
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        format: SampleFormat::I24,
+    };
+    let f = d.path().join("m.wav");
+    let mut w =
+        WavWriter::create(&f, spec, &FileMeta::default(), WriterOptions::default()).unwrap();
+    let mut buf = vec![0u8; 96_000 * 6];
+    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
+    w.write_frames(&buf).unwrap();
+    w.add_marker(24_000, "XRUN");
+    w.add_marker(72_000, "DROP 480 frames");
+    w.commit().unwrap();
+    // A copy as a power cut would leave it: markers only in the iXML.
+    let cut = d.path().join("cut.wav");
+    std::fs::copy(&f, &cut).unwrap();
+    w.finish().unwrap();
+
+    let o = take(&["info"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("markers     2 (from the cue chunk)"), "{t}");
+    assert!(t.contains("frame      24000       0.500 s  XRUN"), "{t}");
+    assert!(
+        t.contains("frame      72000       1.500 s  DROP 480 frames"),
+        "{t}"
+    );
+    let o = take(&["info", "--json"], &f);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["marker_source"], "Cue");
+    assert_eq!(v["markers"][0]["position"], 24_000);
+    assert_eq!(v["markers"][0]["seconds"], 0.5);
+    assert_eq!(v["markers"][1]["label"], "DROP 480 frames");
+    assert_eq!(v["markers"][1]["seconds"], 1.5);
+    let o = take(&["verify", "--pattern", "counter"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    let o = take(&["info"], &cut);
+    let t = text(&o);
+    assert!(
+        t.contains("markers     2 (from the iXML sync points)"),
+        "{t}"
+    );
+    assert!(t.contains("1.500 s  DROP 480 frames"), "{t}");
+    let o = take(&["info", "--json"], &cut);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["marker_source"], "Ixml");
+    assert_eq!(v["markers"][0]["label"], "XRUN");
+    // Recovery of the cut copy keeps the markers and changes nothing the second time.
+    let o = take(&["recover"], &cut);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = take(&["recover"], &cut);
+    assert!(text(&o).contains("nothing to change"), "{}", text(&o));
+    let o = take(&["recover"], &f);
+    assert!(text(&o).contains("nothing to change"), "{}", text(&o));
+    assert_eq!(capstan_bwf::read(&cut).unwrap().markers.len(), 2);
+}

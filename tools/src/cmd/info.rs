@@ -3,7 +3,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use capstan_bwf::reader::MarkerSource;
 use capstan_bwf::WavFile;
+use serde_json::Value;
 
 use super::{wav_files, OK, UNREADABLE};
 
@@ -17,7 +19,7 @@ pub fn run(path: &Path, json: bool) -> u8 {
     let mut all = Vec::new();
     for f in files {
         match capstan_bwf::read(&f) {
-            Ok(w) if json => all.push(w),
+            Ok(w) if json => all.push(json_of(&w)),
             Ok(w) => print!("{}", text(&w)),
             Err(e) => {
                 eprintln!("take: {e}");
@@ -40,6 +42,27 @@ pub fn run(path: &Path, json: bool) -> u8 {
         }
     }
     code
+}
+
+/// One file as JSON: the reader's findings, each marker with its position in seconds too.
+pub fn json_of(w: &WavFile) -> Value {
+    let mut v = serde_json::to_value(w).unwrap_or(Value::Null);
+    let rate = w.fmt.as_ref().map_or(0, |f| f.sample_rate);
+    if let Some(ms) = v.get_mut("markers").and_then(Value::as_array_mut) {
+        for (m, j) in w.markers.iter().zip(ms) {
+            j["seconds"] = seconds(m.position, rate).into();
+        }
+    }
+    v
+}
+
+/// `frames` at `rate` in seconds (0 for an unknown rate).
+fn seconds(frames: u64, rate: u32) -> f64 {
+    if rate == 0 {
+        0.0
+    } else {
+        frames as f64 / f64::from(rate)
+    }
 }
 
 /// The human-readable report of one file.
@@ -155,12 +178,22 @@ pub fn text(w: &WavFile) -> String {
             );
         }
     }
-    for c in &w.cues {
-        let _ = writeln!(
-            o,
-            "  cue         {} at frame {}: {}",
-            c.id, c.position, c.label
-        );
+    if let Some(src) = w.marker_source {
+        let from = match src {
+            MarkerSource::Cue => "cue chunk",
+            MarkerSource::Ixml => "iXML sync points",
+        };
+        let _ = writeln!(o, "  markers     {} (from the {from})", w.markers.len());
+        let rate = w.fmt.as_ref().map_or(0, |f| f.sample_rate);
+        for m in &w.markers {
+            let _ = writeln!(
+                o,
+                "    frame {:>10}  {:>10.3} s  {}",
+                m.position,
+                seconds(m.position, rate),
+                m.label
+            );
+        }
     }
     let _ = writeln!(o, "  chunks");
     for c in &w.chunks {
