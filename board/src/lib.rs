@@ -3,3 +3,6 @@
 //! interface on a desktop and in tests.
 
 pub mod audio;
+pub mod buttons;
+pub mod leds;
+pub mod profile;
