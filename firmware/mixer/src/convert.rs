@@ -1,0 +1,235 @@
+//! Conversion between a device's raw interleaved sample bytes and the mixer's `f32`.
+//!
+//! Integer formats map full scale to ±1.0: a sample `v` of `b` bits becomes `v / 2^(b-1)`, which
+//! is exact for 16- and 24-bit samples. On the way out, samples are scaled back, rounded to the
+//! nearest integer and limited to the format's range, so anything beyond ±1.0 clips cleanly
+//! instead of wrapping; NaN becomes 0.
+
+use serde::{Deserialize, Serialize};
+
+/// A sample format as an ALSA device delivers or takes it, little endian, interleaved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RawFormat {
+    /// `S16_LE`: 16-bit signed integer in 2 bytes.
+    S16Le,
+    /// `S24_3LE`: 24-bit signed integer packed in 3 bytes.
+    S24_3Le,
+    /// `S24_LE`: 24-bit signed integer in the low 3 bytes of 4 (the top byte is ignored).
+    S24Le,
+    /// `S32_LE`: 32-bit signed integer in 4 bytes.
+    S32Le,
+    /// `FLOAT_LE`: 32-bit IEEE float, full scale at ±1.0.
+    FloatLe,
+}
+
+impl RawFormat {
+    /// Bytes one sample of this format takes.
+    pub const fn bytes(self) -> usize {
+        match self {
+            RawFormat::S16Le => 2,
+            RawFormat::S24_3Le => 3,
+            RawFormat::S24Le | RawFormat::S32Le | RawFormat::FloatLe => 4,
+        }
+    }
+
+    /// The format's ALSA name, e.g. `S24_3LE`.
+    pub const fn alsa_name(self) -> &'static str {
+        match self {
+            RawFormat::S16Le => "S16_LE",
+            RawFormat::S24_3Le => "S24_3LE",
+            RawFormat::S24Le => "S24_LE",
+            RawFormat::S32Le => "S32_LE",
+            RawFormat::FloatLe => "FLOAT_LE",
+        }
+    }
+}
+
+const S16: f32 = 1.0 / 32_768.0;
+const S24: f32 = 1.0 / 8_388_608.0;
+const S32: f32 = 1.0 / 2_147_483_648.0;
+
+/// Converts `frames` interleaved frames of `channels` channels in `format` from `input` into
+/// channel-major `f32`: channel `c`'s samples land in `out[c * stride..][..frames]`.
+///
+/// `input` must hold at least `frames * channels * format.bytes()` bytes and `out` at least
+/// `channels * stride` samples, with `frames <= stride`.
+///
+/// This is realtime-safe.
+pub fn deinterleave(
+    format: RawFormat,
+    input: &[u8],
+    channels: usize,
+    frames: usize,
+    out: &mut [f32],
+    stride: usize,
+) {
+    assert!(frames <= stride, "a channel's frames must fit its stride");
+    let frame_bytes = channels * format.bytes();
+    let input = &input[..frames * frame_bytes];
+    let out = &mut out[..channels * stride];
+    match format {
+        RawFormat::S16Le => spread::<2>(input, channels, out, stride, |b| {
+            f32::from(i16::from_le_bytes(b)) * S16
+        }),
+        RawFormat::S24_3Le => spread::<3>(input, channels, out, stride, |b| {
+            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24
+        }),
+        RawFormat::S24Le => spread::<4>(input, channels, out, stride, |b| {
+            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24
+        }),
+        RawFormat::S32Le => spread::<4>(input, channels, out, stride, |b| {
+            i32::from_le_bytes(b) as f32 * S32
+        }),
+        RawFormat::FloatLe => spread::<4>(input, channels, out, stride, f32::from_le_bytes),
+    }
+}
+
+#[inline(always)]
+fn spread<const B: usize>(
+    input: &[u8],
+    channels: usize,
+    out: &mut [f32],
+    stride: usize,
+    decode: impl Fn([u8; B]) -> f32,
+) {
+    for (c, dst) in out.chunks_exact_mut(stride).enumerate().take(channels) {
+        let samples = input[c * B..].chunks(channels * B);
+        for (d, s) in dst.iter_mut().zip(samples) {
+            let mut b = [0u8; B];
+            b.copy_from_slice(&s[..B]);
+            *d = decode(b);
+        }
+    }
+}
+
+/// Converts interleaved `f32` samples to `format` in `out`, which must hold at least
+/// `input.len() * format.bytes()` bytes. Samples are rounded to the nearest integer and limited
+/// to the format's range; NaN becomes 0. `FLOAT_LE` is written as is.
+///
+/// This is realtime-safe.
+pub fn encode(format: RawFormat, input: &[f32], out: &mut [u8]) {
+    let out = &mut out[..input.len() * format.bytes()];
+    match format {
+        RawFormat::S16Le => pack::<2>(input, out, |x| {
+            // `as` saturates at the type's limits and maps NaN to 0.
+            ((x * 32_768.0).round() as i16).to_le_bytes()
+        }),
+        RawFormat::S24_3Le => pack::<3>(input, out, |x| {
+            let v = to_s24(x).to_le_bytes();
+            [v[0], v[1], v[2]]
+        }),
+        RawFormat::S24Le => pack::<4>(input, out, |x| to_s24(x).to_le_bytes()),
+        RawFormat::S32Le => pack::<4>(input, out, |x| {
+            ((f64::from(x) * 2_147_483_648.0).round() as i32).to_le_bytes()
+        }),
+        RawFormat::FloatLe => pack::<4>(input, out, f32::to_le_bytes),
+    }
+}
+
+fn to_s24(x: f32) -> i32 {
+    ((x * 8_388_608.0).round() as i32).clamp(-8_388_608, 8_388_607)
+}
+
+#[inline(always)]
+fn pack<const B: usize>(input: &[f32], out: &mut [u8], code: impl Fn(f32) -> [u8; B]) {
+    for (o, &x) in out.chunks_exact_mut(B).zip(input) {
+        o.copy_from_slice(&code(x));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [RawFormat; 5] = [
+        RawFormat::S16Le,
+        RawFormat::S24_3Le,
+        RawFormat::S24Le,
+        RawFormat::S32Le,
+        RawFormat::FloatLe,
+    ];
+
+    #[test]
+    fn decodes_each_format_to_full_scale() {
+        let mut out = [0.0f32; 4];
+        deinterleave(RawFormat::S16Le, &[0x00, 0x80, 0xff, 0x7f], 2, 1, &mut out, 2);
+        assert_eq!(out[0], -1.0);
+        assert_eq!(out[2], 32_767.0 / 32_768.0);
+        deinterleave(
+            RawFormat::S24_3Le,
+            &[0x00, 0x00, 0x80, 0x01, 0x00, 0x00],
+            2,
+            1,
+            &mut out,
+            2,
+        );
+        assert_eq!(out[0], -1.0);
+        assert_eq!(out[2], 1.0 / 8_388_608.0);
+        // S24_LE ignores the top byte.
+        deinterleave(RawFormat::S24Le, &[0xff, 0xff, 0xff, 0x12], 1, 1, &mut out, 1);
+        assert_eq!(out[0], -1.0 / 8_388_608.0);
+        deinterleave(RawFormat::S32Le, &[0, 0, 0, 0x80], 1, 1, &mut out, 1);
+        assert_eq!(out[0], -1.0);
+        deinterleave(RawFormat::FloatLe, &0.25f32.to_le_bytes(), 1, 1, &mut out, 1);
+        assert_eq!(out[0], 0.25);
+    }
+
+    #[test]
+    fn deinterleaves_channel_major() {
+        // 3 channels, 2 frames of S16: frame f channel c = 100 * f + c.
+        let mut raw = Vec::new();
+        for f in 0..2i16 {
+            for c in 0..3i16 {
+                raw.extend_from_slice(&(100 * f + c).to_le_bytes());
+            }
+        }
+        let mut out = [9.0f32; 12];
+        deinterleave(RawFormat::S16Le, &raw, 3, 2, &mut out, 4);
+        let v: Vec<i32> = out.iter().map(|x| (x * 32_768.0) as i32).collect();
+        assert_eq!(&v[0..2], &[0, 100]);
+        assert_eq!(&v[4..6], &[1, 101]);
+        assert_eq!(&v[8..10], &[2, 102]);
+        // Past `frames` in each stride nothing is touched.
+        assert_eq!(out[3], 9.0);
+    }
+
+    #[test]
+    fn round_trips_every_format() {
+        let xs = [0.0, 0.5, -0.5, -1.0, 0.125, -0.375, 1.0 / 1024.0];
+        for format in ALL {
+            let mut raw = vec![0u8; xs.len() * format.bytes()];
+            encode(format, &xs, &mut raw);
+            let mut back = vec![0.0f32; xs.len()];
+            deinterleave(format, &raw, 1, xs.len(), &mut back, xs.len());
+            assert_eq!(back, xs, "{}", format.alsa_name());
+        }
+    }
+
+    #[test]
+    fn encoding_clamps_and_rounds() {
+        let xs = [1.5, -1.5, 1.0, f32::NAN, 0.6 / 32_768.0];
+        let mut raw = [0u8; 10];
+        encode(RawFormat::S16Le, &xs, &mut raw);
+        let v: Vec<i16> = raw
+            .chunks(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        assert_eq!(v, [32_767, -32_768, 32_767, 0, 1]);
+
+        let mut raw = [0u8; 15];
+        encode(RawFormat::S24_3Le, &xs, &mut raw);
+        let v: Vec<i32> = raw
+            .chunks(3)
+            .map(|b| i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8)
+            .collect();
+        assert_eq!(v, [8_388_607, -8_388_608, 8_388_607, 0, 154]);
+
+        let mut raw = [0u8; 20];
+        encode(RawFormat::S32Le, &xs, &mut raw);
+        let v: Vec<i32> = raw
+            .chunks(4)
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        assert_eq!(v[..4], [i32::MAX, i32::MIN, i32::MAX, 0]);
+    }
+}

@@ -1,0 +1,387 @@
+//! The realtime mixer: tracks into groups, auxes and the master, out to the monitor channels.
+//!
+//! Each period runs in a fixed order: drain the commands; convert the captured frames; meter
+//! each track's input and mix the tracks, in track order, into their destination and aux buses;
+//! apply each group's gains, meter it and add it to the master, in group order; apply the auxes'
+//! and the master's gains and meter them; write the master and then the auxes, in aux order, to
+//! their output pairs.
+
+use std::sync::Arc;
+
+use crate::bus::Bus;
+use crate::command::{Command, MixerControl, COMMAND_CAPACITY};
+use crate::convert::{deinterleave, encode, RawFormat};
+use crate::gain::{fill_ramp, mix_ramped};
+use crate::meter::{MeterBank, Meters};
+use crate::spec::{MixerError, MixerSpec};
+use crate::state::{Destination, MixerState};
+use crate::strip::{Gains, Route, Strip};
+use crate::{MAX_AUXES, MAX_GROUPS, MAX_TRACKS};
+
+/// Why a `process` call did nothing: the buffers handed in do not fit the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ProcessError {
+    /// More frames than one period.
+    #[error("{frames} frames in one call, but the mixer's period is {period}: call once per period")]
+    TooManyFrames {
+        /// Frames asked for.
+        frames: usize,
+        /// The period the mixer was built for.
+        period: usize,
+    },
+    /// The input buffer is too short for the frames asked for.
+    #[error("the input holds {got} bytes or samples, but the frames asked for need {need}")]
+    InputTooShort {
+        /// What the call needs.
+        need: usize,
+        /// What it was given.
+        got: usize,
+    },
+    /// The output buffer is too short for the frames asked for.
+    #[error("the output holds {got} bytes or samples, but the frames asked for need {need}")]
+    OutputTooShort {
+        /// What the call needs.
+        need: usize,
+        /// What it was given.
+        got: usize,
+    },
+}
+
+/// The monitor mixer as the audio thread runs it. Everything it needs is allocated by
+/// [`Mixer::new`]; processing never allocates, locks or blocks.
+pub struct Mixer {
+    spec: MixerSpec,
+    strips: heapless::Vec<Strip, MAX_TRACKS>,
+    groups: heapless::Vec<Bus, MAX_GROUPS>,
+    auxes: heapless::Vec<Bus, MAX_AUXES>,
+    master: Bus,
+    commands: rtrb::Consumer<Command>,
+    /// Captured channels, channel-major, `period` frames each.
+    input: Vec<f32>,
+    /// Bus buffers, `period` frames per side: master L, R, then each group's, then each aux's.
+    buses: Vec<f32>,
+    ramp: Vec<f32>,
+    ramp_len: usize,
+    /// Interleaved output for [`Mixer::process_raw`].
+    scratch: Vec<f32>,
+    meters: MeterBank,
+    dirty: bool,
+}
+
+impl Mixer {
+    /// Builds the mixer for `state` and `spec`, with the control the UI thread uses to change it
+    /// while it runs. Not realtime-safe: this is where everything is allocated.
+    pub fn new(state: &MixerState, spec: MixerSpec) -> Result<(Mixer, MixerControl), MixerError> {
+        spec.check_state(state)?;
+        let p = spec.period_frames;
+        let (tx, rx) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
+        let strips: heapless::Vec<Strip, MAX_TRACKS> = state.tracks.iter().map(Strip::new).collect();
+        let shared = Arc::new(Meters::new(
+            state.tracks.iter().map(|t| t.input.is_stereo()),
+            state.groups.len(),
+            state.auxes.len(),
+        ));
+        let mut mixer = Mixer {
+            spec,
+            strips,
+            groups: state.groups.iter().map(Bus::new).collect(),
+            auxes: state.auxes.iter().map(Bus::new).collect(),
+            master: Bus::new(&state.master),
+            commands: rx,
+            input: vec![0.0; usize::from(spec.input_channels) * p],
+            buses: vec![0.0; 2 * (1 + state.groups.len() + state.auxes.len()) * p],
+            ramp: vec![0.0; p],
+            ramp_len: 0,
+            scratch: vec![0.0; usize::from(spec.output_channels) * p],
+            meters: MeterBank::new(shared, spec.rate, p),
+            dirty: true,
+        };
+        mixer.update_targets();
+        for s in mixer.strips.iter_mut() {
+            s.current = s.target;
+        }
+        Ok((mixer, MixerControl::new(tx, state.clone(), spec)))
+    }
+
+    /// The meters, for any thread to read.
+    pub fn meters(&self) -> Arc<Meters> {
+        self.meters.shared().clone()
+    }
+
+    /// What the mixer was built for.
+    pub fn spec(&self) -> &MixerSpec {
+        &self.spec
+    }
+
+    /// Mixes `frames` interleaved frames of raw captured bytes (in the spec's input format and
+    /// channel count) into `output`, interleaved `f32` with the spec's output channel count.
+    /// Output channels no bus plays on are silent.
+    ///
+    /// This is realtime-safe.
+    pub fn process(
+        &mut self,
+        input: &[u8],
+        frames: usize,
+        output: &mut [f32],
+    ) -> Result<(), ProcessError> {
+        self.check(frames, input.len(), self.spec.input_format.bytes(), output.len())?;
+        let (ch, p) = (usize::from(self.spec.input_channels), self.spec.period_frames);
+        deinterleave(self.spec.input_format, input, ch, frames, &mut self.input, p);
+        self.run(frames, output);
+        Ok(())
+    }
+
+    /// As [`process`](Self::process), from interleaved `f32` frames (full scale ±1.0) in the
+    /// spec's input channel count, whatever the spec's input format: for offline mixing.
+    ///
+    /// This is realtime-safe.
+    pub fn process_f32(
+        &mut self,
+        input: &[f32],
+        frames: usize,
+        output: &mut [f32],
+    ) -> Result<(), ProcessError> {
+        self.check(frames, input.len(), 1, output.len())?;
+        let (ch, p) = (usize::from(self.spec.input_channels), self.spec.period_frames);
+        for (c, dst) in self.input.chunks_exact_mut(p).enumerate() {
+            for (d, frame) in dst.iter_mut().zip(input.chunks_exact(ch).take(frames)) {
+                *d = frame[c];
+            }
+        }
+        self.run(frames, output);
+        Ok(())
+    }
+
+    /// As [`process`](Self::process), writing the output as raw interleaved bytes in `format`
+    /// (rounded and clamped), ready for the monitor playback device.
+    ///
+    /// This is realtime-safe.
+    pub fn process_raw(
+        &mut self,
+        input: &[u8],
+        frames: usize,
+        output: &mut [u8],
+        format: RawFormat,
+    ) -> Result<(), ProcessError> {
+        let samples = frames * usize::from(self.spec.output_channels);
+        let need = samples * format.bytes();
+        if output.len() < need {
+            return Err(ProcessError::OutputTooShort {
+                need,
+                got: output.len(),
+            });
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let result = self.process(input, frames, &mut scratch);
+        if result.is_ok() {
+            encode(format, &scratch[..samples], output);
+        }
+        self.scratch = scratch;
+        result
+    }
+
+    fn check(
+        &self,
+        frames: usize,
+        input_len: usize,
+        unit: usize,
+        output_len: usize,
+    ) -> Result<(), ProcessError> {
+        let period = self.spec.period_frames;
+        if frames > period {
+            return Err(ProcessError::TooManyFrames { frames, period });
+        }
+        let need = frames * usize::from(self.spec.input_channels) * unit;
+        if input_len < need {
+            return Err(ProcessError::InputTooShort {
+                need,
+                got: input_len,
+            });
+        }
+        let need = frames * usize::from(self.spec.output_channels);
+        if output_len < need {
+            return Err(ProcessError::OutputTooShort {
+                need,
+                got: output_len,
+            });
+        }
+        Ok(())
+    }
+
+    fn update_targets(&mut self) {
+        let soloing = self.strips.iter().any(|s| s.solo);
+        for s in self.strips.iter_mut() {
+            s.update_target(soloing);
+        }
+        self.dirty = false;
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Track(i, change) => {
+                if let Some(s) = self.strips.get_mut(usize::from(i)) {
+                    s.apply(change);
+                }
+            }
+            Command::Group(g, change) => {
+                if let Some(b) = self.groups.get_mut(usize::from(g)) {
+                    b.apply(change);
+                }
+            }
+            Command::Aux(a, change) => {
+                if let Some(b) = self.auxes.get_mut(usize::from(a)) {
+                    b.apply(change);
+                }
+            }
+            Command::Master(change) => self.master.apply(change),
+        }
+        self.dirty = true;
+    }
+
+    /// One period on the converted input, into interleaved `f32` output.
+    fn run(&mut self, frames: usize, output: &mut [f32]) {
+        if frames == 0 {
+            return;
+        }
+        while let Ok(cmd) = self.commands.pop() {
+            self.apply(cmd);
+        }
+        if self.dirty {
+            self.update_targets();
+        }
+        if self.ramp_len != frames {
+            fill_ramp(&mut self.ramp, frames);
+            self.ramp_len = frames;
+        }
+        let p = self.spec.period_frames;
+        for side in self.buses.chunks_exact_mut(p) {
+            side[..frames].fill(0.0);
+        }
+        self.meters.begin(frames);
+        self.mix_tracks(frames);
+        self.mix_buses(frames);
+        self.write_outputs(frames, output);
+        self.meters.end();
+    }
+
+    fn mix_tracks(&mut self, frames: usize) {
+        let p = self.spec.period_frames;
+        let groups = self.groups.len();
+        let ramp = &self.ramp[..frames];
+        for (i, strip) in self.strips.iter_mut().enumerate() {
+            let want = strip.wanted_route();
+            let m = self.meters.shared().track_channel(i);
+            let meter_channels = self.meters.shared().track_channel(i + 1) - m;
+            for (k, &c) in want.src.iter().take(meter_channels).enumerate() {
+                self.meters.update(m + k, &self.input[usize::from(c) * p..][..frames]);
+            }
+            let legs = Legs {
+                input: &self.input,
+                buses: &mut self.buses,
+                period: p,
+                frames,
+                groups,
+                ramp,
+            };
+            if want == strip.route {
+                legs.mix(strip.route, &strip.current, &strip.target);
+            } else {
+                // A new input or destination: fade the old route out as the new one fades in.
+                let mut legs = legs;
+                legs.mix_route(strip.route, &strip.current, &Gains::SILENT);
+                legs.mix(want, &Gains::SILENT, &strip.target);
+                strip.route = want;
+            }
+            strip.current = strip.target;
+        }
+    }
+
+    fn mix_buses(&mut self, frames: usize) {
+        let p = self.spec.period_frames;
+        let ramp = &self.ramp[..frames];
+        let (master, rest) = self.buses.split_at_mut(2 * p);
+        let (ml, mr) = master.split_at_mut(p);
+        let (ml, mr) = (&mut ml[..frames], &mut mr[..frames]);
+        let mut sides = rest.chunks_exact_mut(p);
+        for (g, bus) in self.groups.iter_mut().enumerate() {
+            let (l, r) = (sides.next().unwrap(), sides.next().unwrap());
+            let (l, r) = (&mut l[..frames], &mut r[..frames]);
+            bus.scale(l, r, ramp);
+            let m = self.meters.shared().group_channel(g);
+            self.meters.update(m, l);
+            self.meters.update(m + 1, r);
+            mix_ramped(ml, l, 1.0, 1.0, ramp);
+            mix_ramped(mr, r, 1.0, 1.0, ramp);
+        }
+        for (a, bus) in self.auxes.iter_mut().enumerate() {
+            let (l, r) = (sides.next().unwrap(), sides.next().unwrap());
+            let (l, r) = (&mut l[..frames], &mut r[..frames]);
+            bus.scale(l, r, ramp);
+            let m = self.meters.shared().aux_channel(a);
+            self.meters.update(m, l);
+            self.meters.update(m + 1, r);
+        }
+        self.master.scale(ml, mr, ramp);
+        let m = self.meters.shared().master_channel();
+        self.meters.update(m, ml);
+        self.meters.update(m + 1, mr);
+    }
+
+    fn write_outputs(&mut self, frames: usize, output: &mut [f32]) {
+        let (p, n) = (self.spec.period_frames, usize::from(self.spec.output_channels));
+        let output = &mut output[..frames * n];
+        output.fill(0.0);
+        let first_aux = 1 + self.groups.len();
+        let outputs = std::iter::once((0, self.master.output))
+            .chain(self.auxes.iter().enumerate().map(|(a, b)| (first_aux + a, b.output)));
+        for (bus, pair) in outputs {
+            let Some([cl, cr]) = pair else { continue };
+            let (cl, cr) = (usize::from(cl), usize::from(cr));
+            let l = &self.buses[2 * bus * p..][..frames];
+            let r = &self.buses[(2 * bus + 1) * p..][..frames];
+            for ((frame, &l), &r) in output.chunks_exact_mut(n).zip(l).zip(r) {
+                frame[cl] += l;
+                frame[cr] += r;
+            }
+        }
+    }
+}
+
+/// What mixing one strip's legs needs: its inputs, the bus buffers and the ramp.
+struct Legs<'a> {
+    input: &'a [f32],
+    buses: &'a mut [f32],
+    period: usize,
+    frames: usize,
+    groups: usize,
+    ramp: &'a [f32],
+}
+
+impl Legs<'_> {
+    fn mix(mut self, route: Route, from: &Gains, to: &Gains) {
+        self.mix_route(route, from, to);
+    }
+
+    /// Adds the strip's left and right legs on `route` to its destination and aux buses.
+    fn mix_route(&mut self, route: Route, from: &Gains, to: &Gains) {
+        let (p, n) = (self.period, self.frames);
+        let l = &self.input[usize::from(route.src[0]) * p..][..n];
+        let r = &self.input[usize::from(route.src[1]) * p..][..n];
+        let dest = match route.dest {
+            Destination::Master => 0,
+            Destination::Group(g) => 1 + usize::from(g),
+        };
+        let buses = std::iter::once((dest, from.dest, to.dest)).chain(
+            (0..MAX_AUXES).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])),
+        );
+        for (bus, f, t) in buses {
+            if f == [0.0; 2] && t == [0.0; 2] {
+                continue;
+            }
+            let side = &mut self.buses[2 * bus * p..][..2 * p];
+            let (bl, br) = side.split_at_mut(p);
+            mix_ramped(&mut bl[..n], l, f[0], t[0], self.ramp);
+            mix_ramped(&mut br[..n], r, f[1], t[1], self.ramp);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The mixer's settings as they live in the configuration file and in each take: tracks with
+//! their names, inputs, levels and routing, the group and aux buses and the master.
+//!
+//! Levels are in dB; `-inf` (TOML's `-inf`) or anything at or below
+//! [`SILENCE_DB`](crate::gain::SILENCE_DB) is silence. A minimal TOML mixer:
+//!
+//! ```toml
+//! [[tracks]]
+//! name = "Kick"
+//! input = 0
+//! output = { group = 0 }
+//! sends = [{ aux = 0, level_db = -6.0, pre_fader = true }]
+//!
+//! [[tracks]]
+//! name = "Keys"
+//! input = [2, 3]       # a linked stereo pair
+//! pan = -0.25          # balance, for a stereo track
+//!
+//! [[groups]]
+//! name = "Drums"
+//!
+//! [[auxes]]
+//! name = "Drummer's cans"
+//! output = [2, 3]
+//!
+//! [master]
+//! output = [0, 1]
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// Where a track's signal comes from: one device channel, or a linked pair for a stereo track
+/// (written `input = 3` or `input = [4, 5]`; channels count from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TrackInput {
+    /// One device channel: a mono track.
+    Mono(u16),
+    /// Left and right device channels: a stereo track.
+    Stereo([u16; 2]),
+}
+
+impl TrackInput {
+    /// The device channels feeding the left and right legs (the same channel twice for mono).
+    pub fn channels(self) -> [u16; 2] {
+        match self {
+            TrackInput::Mono(c) => [c, c],
+            TrackInput::Stereo(pair) => pair,
+        }
+    }
+
+    /// True for a linked pair.
+    pub fn is_stereo(self) -> bool {
+        matches!(self, TrackInput::Stereo(_))
+    }
+}
+
+/// Where a track's main output goes (written `output = "master"` or `output = { group = 2 }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Destination {
+    /// Straight to the master bus.
+    #[default]
+    Master,
+    /// To a group bus (by index, from 0), which goes on to the master.
+    Group(u8),
+}
+
+/// A track's send to an aux bus.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendState {
+    /// The aux bus (by index, from 0).
+    pub aux: u8,
+    /// Send level in dB, up to +12.
+    #[serde(default)]
+    pub level_db: f32,
+    /// Taken before the track's fader (a cue mix that ignores the fader) instead of after it.
+    #[serde(default)]
+    pub pre_fader: bool,
+}
+
+/// One track's channel strip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackState {
+    /// The track's name, as shown and written in takes.
+    #[serde(default)]
+    pub name: String,
+    /// Its input.
+    pub input: TrackInput,
+    /// Trim in dB, up to +18.
+    #[serde(default)]
+    pub trim_db: f32,
+    /// Fader in dB, up to +12.
+    #[serde(default)]
+    pub fader_db: f32,
+    /// Pan for a mono track, balance for a stereo one: −1 left, 0 centre, +1 right.
+    #[serde(default)]
+    pub pan: f32,
+    /// Muted: nothing of the track is heard, on its output or its sends.
+    #[serde(default)]
+    pub mute: bool,
+    /// Soloed in place: while any track is soloed, tracks that are not are muted.
+    #[serde(default)]
+    pub solo: bool,
+    /// Polarity inverted.
+    #[serde(default)]
+    pub invert: bool,
+    /// Main output: master or a group.
+    #[serde(default)]
+    pub output: Destination,
+    /// Sends to aux buses, at most one per aux.
+    #[serde(default)]
+    pub sends: Vec<SendState>,
+}
+
+impl TrackState {
+    /// A track at unity on `input`, centred, routed to the master, with no sends.
+    pub fn new(name: impl Into<String>, input: TrackInput) -> TrackState {
+        TrackState {
+            name: name.into(),
+            input,
+            trim_db: 0.0,
+            fader_db: 0.0,
+            pan: 0.0,
+            mute: false,
+            solo: false,
+            invert: false,
+            output: Destination::Master,
+            sends: Vec::new(),
+        }
+    }
+}
+
+/// A stereo bus: a group, an aux or the master.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BusState {
+    /// The bus's name.
+    pub name: String,
+    /// Fader in dB, up to +12.
+    pub fader_db: f32,
+    /// Balance: −1 left only, 0 both, +1 right only.
+    pub pan: f32,
+    /// Muted. Buses are solo-safe: soloing tracks never mutes a bus.
+    pub mute: bool,
+    /// The output channel pair it plays on (aux and master only; groups feed the master),
+    /// counted from 0. Several buses on one pair are summed.
+    pub output: Option<[u16; 2]>,
+}
+
+impl BusState {
+    /// A bus at unity named `name`, playing on `output`.
+    pub fn new(name: impl Into<String>, output: Option<[u16; 2]>) -> BusState {
+        BusState {
+            name: name.into(),
+            output,
+            ..BusState::default()
+        }
+    }
+}
+
+/// The whole mixer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MixerState {
+    /// Tracks, in processing order (at most [`MAX_TRACKS`](crate::MAX_TRACKS)).
+    pub tracks: Vec<TrackState>,
+    /// Group buses (at most [`MAX_GROUPS`](crate::MAX_GROUPS)).
+    pub groups: Vec<GroupState>,
+    /// Aux buses (at most [`MAX_AUXES`](crate::MAX_AUXES)).
+    pub auxes: Vec<BusState>,
+    /// The master bus.
+    pub master: BusState,
+}
+
+/// A group bus: a stereo submix of tracks (a stem) with its own fader, balance and mute, going
+/// to the master.
+pub type GroupState = BusState;
+
+impl Default for MixerState {
+    fn default() -> Self {
+        MixerState {
+            tracks: Vec::new(),
+            groups: Vec::new(),
+            auxes: Vec::new(),
+            master: BusState::new("Master", Some([0, 1])),
+        }
+    }
+}
+
+impl MixerState {
+    /// One mono track per input channel (named "Track 1", "Track 2", ...), all to the master,
+    /// which plays on outputs 0 and 1.
+    pub fn with_mono_tracks(channels: u16) -> MixerState {
+        MixerState {
+            tracks: (0..channels)
+                .map(|c| TrackState::new(format!("Track {}", c + 1), TrackInput::Mono(c)))
+                .collect(),
+            ..MixerState::default()
+        }
+    }
+
+    /// Track `i`'s name for messages: `track 3 "Kick"` (counting from 1 as the box shows).
+    pub(crate) fn track_label(&self, i: usize) -> String {
+        match self.tracks.get(i) {
+            Some(t) if !t.name.is_empty() => format!("track {} \"{}\"", i + 1, t.name),
+            _ => format!("track {}", i + 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_round_trip_with_silence_and_pairs() {
+        let mut state = MixerState::with_mono_tracks(2);
+        state.tracks[1].input = TrackInput::Stereo([1, 2]);
+        state.tracks[1].fader_db = f32::NEG_INFINITY;
+        state.tracks[0].output = Destination::Group(0);
+        state.tracks[0].sends.push(SendState {
+            aux: 0,
+            level_db: -6.0,
+            pre_fader: true,
+        });
+        state.groups.push(BusState::new("Drums", None));
+        state.auxes.push(BusState::new("Cue", Some([2, 3])));
+        let text = toml::to_string(&state).unwrap();
+        assert!(text.contains("fader_db = -inf"), "{text}");
+        assert!(text.contains("input = [1, 2]"), "{text}");
+        let back: MixerState = toml::from_str(&text).unwrap();
+        assert_eq!(back, state);
+    }
+
+    #[test]
+    fn reads_the_documented_example() {
+        let text = include_str!("state.rs")
+            .split("```toml\n")
+            .nth(1)
+            .unwrap()
+            .split("```")
+            .next()
+            .unwrap()
+            .lines()
+            .map(|l| l.trim_start_matches("//!").trim_start())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let state: MixerState = toml::from_str(&text).unwrap();
+        assert_eq!(state.tracks.len(), 2);
+        assert_eq!(state.tracks[0].output, Destination::Group(0));
+        assert!(state.tracks[0].sends[0].pre_fader);
+        assert_eq!(state.tracks[1].input, TrackInput::Stereo([2, 3]));
+        assert_eq!(state.auxes[0].output, Some([2, 3]));
+        assert_eq!(state.master.output, Some([0, 1]));
+    }
+}
