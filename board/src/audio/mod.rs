@@ -1,10 +1,12 @@
 //! Audio capture behind one trait, [`CaptureSource`]. The audio thread drives a source period by
 //! period; everything a source does after [`CaptureSource::start`] is realtime-safe.
 
+pub mod alsa;
 pub mod sim;
 
 use capstan_bwf::SampleFormat;
 
+pub use self::alsa::{DeviceFormat, PlaybackError};
 pub use sim::{Signal, SimSource};
 
 /// The shape of a captured stream: channels, rate and the sample format on the wire (which the
@@ -45,6 +47,15 @@ pub enum OpenError {
     /// A requested setting is not possible, with what to do instead.
     #[error("{0}")]
     Unsupported(String),
+    /// There is no such device (or no permission to open it), with what to do.
+    #[error("{0}")]
+    NoDevice(String),
+    /// The device is open in another program.
+    #[error("{0}")]
+    Busy(String),
+    /// The device failed while being set up.
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// A source of captured frames, interleaved, in [`StreamSpec::format`].
@@ -70,5 +81,39 @@ pub trait CaptureSource: Send {
     /// source in fast mode, which has no real clock behind it.
     fn paced_by_consumer(&self) -> bool {
         false
+    }
+}
+
+/// Where the monitor feed goes: a playback device taking interleaved frames in its wire format.
+pub trait PlaybackSink: Send {
+    /// Channels per frame.
+    fn channels(&self) -> u16;
+
+    /// The wire format.
+    fn format(&self) -> DeviceFormat;
+
+    /// Queues what fits of `frames` without waiting; returns the frames queued. An underrun is
+    /// recovered and counted. This is realtime-safe.
+    fn write(&mut self, frames: &[u8]) -> Result<usize, PlaybackError>;
+
+    /// Underruns so far.
+    fn underruns(&self) -> u64;
+}
+
+impl PlaybackSink for self::alsa::AlsaPlayback {
+    fn channels(&self) -> u16 {
+        self.setup().channels
+    }
+
+    fn format(&self) -> DeviceFormat {
+        self.setup().format
+    }
+
+    fn write(&mut self, frames: &[u8]) -> Result<usize, PlaybackError> {
+        self.write_nonblocking(frames)
+    }
+
+    fn underruns(&self) -> u64 {
+        self.underruns()
     }
 }

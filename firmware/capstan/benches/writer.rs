@@ -103,6 +103,7 @@ fn main() {
         out: scratch.path().to_path_buf(),
         frames: Some(frames),
         writer: WriterOptions::default(),
+        audio: Default::default(),
     };
 
     println!(

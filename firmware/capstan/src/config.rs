@@ -68,6 +68,39 @@ impl Default for RecorderConfig {
     }
 }
 
+/// The audio interface's settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AudioConfig {
+    /// Capture device (`hw:X,Y[,Z]`), used when the command line names none.
+    pub device: Option<String>,
+    /// Monitor playback device (`hw:X,Y[,Z]`); none: no monitor output.
+    pub monitor: Option<String>,
+    /// Wire formats in the order the interface prefers them (ALSA names).
+    pub formats: Vec<String>,
+    /// Periods in the device buffer.
+    pub periods: u32,
+    /// SCHED_FIFO priority of the audio thread, 1 to 99; 0 leaves it a normal thread.
+    pub priority: i32,
+    /// Lock the recorder's memory so the audio path never waits for a page fault.
+    pub lock_memory: bool,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        AudioConfig {
+            device: None,
+            monitor: None,
+            formats: ["S32_LE", "S24_3LE", "S24_LE", "S16_LE", "FLOAT_LE"]
+                .map(String::from)
+                .to_vec(),
+            periods: 3,
+            priority: 70,
+            lock_memory: true,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -78,6 +111,8 @@ pub struct Config {
     pub scene: String,
     /// Record path settings.
     pub recorder: RecorderConfig,
+    /// Audio interface settings.
+    pub audio: AudioConfig,
     /// Track names, in input order; inputs beyond the list are named `In<NN>`.
     pub tracks: Vec<TrackConfig>,
 }
@@ -88,6 +123,7 @@ impl Default for Config {
             project: "Capstan".into(),
             scene: "S01".into(),
             recorder: RecorderConfig::default(),
+            audio: AudioConfig::default(),
             tracks: Vec::new(),
         }
     }
@@ -180,6 +216,29 @@ impl Config {
                 r.period_frames
             ));
         }
+        let a = &self.audio;
+        if !(2..=32).contains(&a.periods) {
+            return Err(format!(
+                "audio.periods = {}: use 2 to 32 (3 is the default)",
+                a.periods
+            ));
+        }
+        if !(0..=99).contains(&a.priority) {
+            return Err(format!(
+                "audio.priority = {}: use 1 to 99 for SCHED_FIFO, or 0 for a normal thread",
+                a.priority
+            ));
+        }
+        if a.formats.is_empty() {
+            return Err("audio.formats is empty: list at least one, e.g. [\"S32_LE\"]".into());
+        }
+        for f in &a.formats {
+            if capstan_board::audio::DeviceFormat::from_name(f).is_none() {
+                return Err(format!(
+                    "audio.formats: '{f}' is not a format Capstan records: use S32_LE, S24_3LE, S24_LE, S16_LE or FLOAT_LE"
+                ));
+            }
+        }
         check_name("scene", &self.scene)?;
         for (i, t) in self.tracks.iter().enumerate() {
             check_name(&format!("tracks[{i}].name"), &t.name)?;
@@ -223,6 +282,28 @@ fn check_name(what: &str, name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audio_settings_are_checked_with_the_fix() {
+        let c = Config::parse(
+            "[audio]\ndevice = \"hw:1,0\"\nformats = [\"S24_3LE\"]\npriority = 80\n",
+            "box.toml",
+        )
+        .unwrap();
+        assert_eq!(c.audio.device.as_deref(), Some("hw:1,0"));
+        assert_eq!(c.audio.formats, vec!["S24_3LE"]);
+        let e = Config::parse("[audio]\nformats = [\"S20_LE\"]\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("'S20_LE' is not a format") && e.contains("S24_3LE"),
+            "{e}"
+        );
+        let e = Config::parse("[audio]\npriority = 120\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("use 1 to 99"), "{e}");
+    }
 
     #[test]
     fn defaults_when_empty() {

@@ -1,6 +1,8 @@
 //! The `capstan` command line.
 
+mod devices;
 mod record;
+mod signal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Record one take headless and print its folder as the last line.
     Record(record::RecordArgs),
+    /// List every sound card and PCM with the formats, rates, channels and periods it accepts.
+    Devices,
+    /// Play the counter test signal into a playback device (for loopback and cable tests).
+    Signal(signal::SignalArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -32,5 +38,7 @@ pub fn main() -> ExitCode {
     crate::logging::init();
     match cli.command {
         Command::Record(args) => record::run(cli.config.as_deref(), args),
+        Command::Devices => devices::run(),
+        Command::Signal(args) => signal::run(args),
     }
 }

@@ -5,12 +5,16 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use capstan_board::audio::{Signal, SimSource, StreamSpec};
+use std::time::Duration;
+
+use capstan_board::audio::alsa::{AlsaCapture, AlsaPlayback, HwRequest};
+use capstan_board::audio::{CaptureSource, DeviceFormat, Signal, SimSource, StreamSpec};
 use capstan_bwf::SampleFormat;
 use clap::Args;
 
 use crate::config::{self, Config, Layout};
-use crate::recorder::{record_take, TakeRequest};
+use crate::engine::Monitor;
+use crate::recorder::{record_take_with_monitor, AudioOptions, TakeRequest};
 
 /// Options of `capstan record`.
 #[derive(Debug, Args)]
@@ -18,18 +22,22 @@ pub struct RecordArgs {
     /// Record from the sim board (a generated test signal).
     #[arg(long)]
     pub sim: bool,
-    /// Record from an ALSA device such as hw:1,0 (not built yet: use --sim).
+    /// Record from an ALSA device such as hw:1,0 (default: the config's audio.device).
     #[arg(long, conflicts_with = "sim")]
     pub device: Option<String>,
+    /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
+    #[arg(long, conflicts_with = "sim")]
+    pub monitor: Option<String>,
     /// Input channels.
     #[arg(long, default_value_t = 2)]
     pub channels: u16,
     /// Sample rate in Hz.
     #[arg(long, default_value_t = 48000)]
     pub rate: u32,
-    /// Sample format: 16, 24, 32 or 32f.
-    #[arg(long, default_value = "24", value_parser = parse_bits)]
-    pub bits: SampleFormat,
+    /// Sample format: 16, 24, 32 or 32f (sim default 24; a device's default is the first of
+    /// the config's audio.formats it accepts).
+    #[arg(long, value_parser = parse_bits)]
+    pub bits: Option<SampleFormat>,
     /// Seconds to record (default: until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
@@ -54,6 +62,21 @@ pub struct RecordArgs {
     /// Seconds of audio the ring holds (overrides the config).
     #[arg(long)]
     pub ring_seconds: Option<f64>,
+    /// Frames per period (overrides the config).
+    #[arg(long)]
+    pub period: Option<usize>,
+    /// Test hook: stall the audio thread once, `SECONDS:MILLISECONDS` into the take, to
+    /// provoke a real overrun.
+    #[arg(long, hide = true, value_parser = parse_stall)]
+    pub stall_at: Option<(f64, Duration)>,
+}
+
+fn parse_stall(s: &str) -> Result<(f64, Duration), String> {
+    let bad = || format!("'{s}': write SECONDS:MILLISECONDS, e.g. 5:300");
+    let (a, b) = s.split_once(':').ok_or_else(bad)?;
+    let at: f64 = a.parse().map_err(|_| bad())?;
+    let ms: u64 = b.parse().map_err(|_| bad())?;
+    Ok((at, Duration::from_millis(ms)))
 }
 
 fn parse_bits(s: &str) -> Result<SampleFormat, String> {
@@ -91,7 +114,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(s) = a.scene {
+    if let Some(s) = a.scene.clone() {
         cfg.scene = s;
     }
     if let Some(l) = a.layout {
@@ -129,26 +152,137 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         }
         None => None,
     };
-    if let Some(dev) = a.device {
-        eprintln!("capstan: --device {dev}: the ALSA backend is not in this build yet; use --sim");
-        return ExitCode::from(2);
-    }
-    if !a.sim {
-        eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y");
-        return ExitCode::from(2);
-    }
-    let spec = StreamSpec {
-        channels: a.channels,
-        rate: a.rate,
-        format: a.bits,
-    };
-    let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("capstan: {e}");
+    if let Some(p) = a.period {
+        cfg.recorder.period_frames = p;
+        if let Err(e) = cfg.check() {
+            eprintln!("capstan: --period: {e}");
             return ExitCode::from(2);
         }
+    }
+    let device = a
+        .device
+        .clone()
+        .or_else(|| (!a.sim).then(|| cfg.audio.device.clone()).flatten());
+    let audio = AudioOptions {
+        priority: (cfg.audio.priority > 0).then_some(cfg.audio.priority),
+        lock_memory: cfg.audio.lock_memory,
+        stall: a.stall_at,
     };
+    let out = a.out.clone();
+    match device {
+        Some(dev) => {
+            let (source, monitor) = match open_device(&dev, &a, &cfg) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("capstan: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let req = TakeRequest {
+                config: cfg,
+                out,
+                frames: frames_of(a.seconds, source.spec().rate),
+                writer: Default::default(),
+                audio,
+            };
+            record(source, Some(monitor), req)
+        }
+        None if a.sim => {
+            let spec = StreamSpec {
+                channels: a.channels,
+                rate: a.rate,
+                format: a.bits.unwrap_or(SampleFormat::I24),
+            };
+            let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("capstan: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let req = TakeRequest {
+                config: cfg,
+                out,
+                frames,
+                writer: Default::default(),
+                audio,
+            };
+            record(source, None, req)
+        }
+        None => {
+            eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y (see `capstan devices`)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn frames_of(seconds: Option<f64>, rate: u32) -> Option<u64> {
+    seconds.map(|s| (s * f64::from(rate)).round() as u64)
+}
+
+/// Opens the capture device and the monitor (a playback device, or meters only).
+fn open_device(
+    dev: &str,
+    a: &RecordArgs,
+    cfg: &Config,
+) -> Result<(AlsaCapture, Monitor), capstan_board::audio::OpenError> {
+    let formats: Vec<DeviceFormat> = match a.bits {
+        Some(b) => DeviceFormat::for_sample_format(b).to_vec(),
+        None => cfg
+            .audio
+            .formats
+            .iter()
+            .filter_map(|f| DeviceFormat::from_name(f))
+            .collect(),
+    };
+    let req = HwRequest {
+        channels: a.channels,
+        rate: a.rate,
+        formats,
+        period_frames: cfg.recorder.period_frames,
+        periods: cfg.audio.periods,
+    };
+    let capture = AlsaCapture::open(dev, &req)?;
+    let hw = capture.setup();
+    tracing::info!(
+        "{dev}: {} channels of {} at {} Hz, period {} frames, buffer {} frames ({:.1} ms)",
+        hw.channels,
+        hw.format.name(),
+        hw.rate,
+        hw.period_frames,
+        hw.buffer_frames,
+        hw.buffer_frames as f64 * 1000.0 / f64::from(hw.rate)
+    );
+    let out = match a.monitor.as_ref().or(cfg.audio.monitor.as_ref()) {
+        Some(name) => {
+            let preq = HwRequest {
+                channels: 2,
+                rate: hw.rate,
+                formats: vec![
+                    DeviceFormat::S16Le,
+                    DeviceFormat::S32Le,
+                    DeviceFormat::S24_3Le,
+                    DeviceFormat::S24Le,
+                    DeviceFormat::FloatLe,
+                ],
+                period_frames: hw.period_frames,
+                periods: cfg.audio.periods.max(3),
+            };
+            let p = AlsaPlayback::open(name, &preq, 2)?;
+            tracing::info!("monitor: {name}, a plain sum of every input in stereo");
+            Some(Box::new(p) as Box<dyn capstan_board::audio::PlaybackSink>)
+        }
+        None => None,
+    };
+    let monitor = Monitor::new(capture.spec(), out, hw.period_frames);
+    Ok((capture, monitor))
+}
+
+fn record<S: CaptureSource + 'static>(
+    source: S,
+    monitor: Option<Monitor>,
+    req: TakeRequest,
+) -> ExitCode {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(sig, stop.clone()) {
@@ -157,13 +291,9 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             );
         }
     }
-    let req = TakeRequest {
-        config: cfg,
-        out: a.out,
-        frames,
-        writer: Default::default(),
-    };
-    match record_take(source, &req, stop) {
+    let cpu0 = capstan_board::rusage::process_cpu_time();
+    let rate = source.spec().rate;
+    match record_take_with_monitor(source, monitor, &req, stop) {
         Ok(report) => {
             let failed = report.failure.clone();
             if let Some(f) = &failed {
@@ -173,6 +303,15 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 eprintln!(
                     "capstan: {} xruns, {} frames dropped (see the take's iXML NOTE)",
                     report.xruns, report.frames_dropped
+                );
+            }
+            let cpu = capstan_board::rusage::process_cpu_time().saturating_sub(cpu0);
+            let secs = report.frames as f64 / f64::from(rate);
+            if secs > 0.0 {
+                tracing::info!(
+                    "cpu: {:.3} s for {secs:.1} s of audio ({:.3} s per minute of audio)",
+                    cpu.as_secs_f64(),
+                    cpu.as_secs_f64() * 60.0 / secs
                 );
             }
             println!("{}", report.dir.display());

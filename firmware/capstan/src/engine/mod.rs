@@ -6,6 +6,7 @@
 //! [`CaptureEngine::cycle`] never allocates, locks, logs or touches the disk (a test proves the
 //! allocation part with `assert_no_alloc`).
 
+pub mod monitor;
 pub mod ring;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use capstan_board::audio::{CaptureError, CaptureSource};
 
+pub use monitor::{Meters, Monitor};
 pub use ring::RingPlan;
 
 /// What kind of loss an [`EngineEvent`] records.
@@ -86,6 +88,11 @@ pub struct CaptureEngine<S: CaptureSource> {
     limit: Option<u64>,
     /// Where frames go when the ring is full, so they can be counted and the device drained.
     scratch: Vec<u8>,
+    /// The monitor feed and meters, if any.
+    monitor: Option<Monitor>,
+    /// A deliberate stall of the audio thread (take position, length), for tests of xrun
+    /// handling against a real device.
+    stall: Option<(u64, std::time::Duration)>,
 }
 
 impl<S: CaptureSource> CaptureEngine<S> {
@@ -113,7 +120,22 @@ impl<S: CaptureSource> CaptureEngine<S> {
             position: 0,
             limit,
             scratch,
+            monitor: None,
+            stall: None,
         }
+    }
+
+    /// Feeds every captured frame through `monitor` too (after it is in the ring, read-only).
+    pub fn with_monitor(mut self, monitor: Monitor) -> Self {
+        self.monitor = Some(monitor);
+        self
+    }
+
+    /// Stalls the audio thread once, for `length`, when the take reaches `position`: a test
+    /// hook that provokes a real overrun.
+    pub fn with_stall(mut self, position: u64, length: std::time::Duration) -> Self {
+        self.stall = Some((position, length));
+        self
     }
 
     /// Runs cycles until the engine exits. Call on the audio thread.
@@ -147,6 +169,12 @@ impl<S: CaptureSource> CaptureEngine<S> {
     pub fn cycle(&mut self) -> Cycle {
         if self.stop.load(Ordering::Relaxed) {
             return Cycle::Exit(EngineExit::Stopped);
+        }
+        if let Some((at, length)) = self.stall {
+            if self.position >= at {
+                self.stall = None;
+                std::thread::sleep(length);
+            }
         }
         let mut ready = match self.source.wait() {
             Ok(n) => n,
@@ -187,14 +215,25 @@ impl<S: CaptureSource> CaptureEngine<S> {
                         }
                     });
                     let got = *res.as_ref().unwrap_or(&0);
+                    if let Some(m) = self.monitor.as_mut() {
+                        let n = got * self.frame_bytes;
+                        let na = n.min(a.len());
+                        m.process(&a[..na]);
+                        if n > na {
+                            m.process(&b[..n - na]);
+                        }
+                    }
                     chunk.commit(got * self.frame_bytes);
                     res.map(|g| (g, true))
                 }
                 // Ring full: read the frames anyway (the device must be drained) and count them.
-                Err(_) => self
-                    .source
-                    .read(&mut self.scratch[..bytes])
-                    .map(|g| (g, false)),
+                Err(_) => {
+                    let res = self.source.read(&mut self.scratch[..bytes]);
+                    if let (Ok(g), Some(m)) = (&res, self.monitor.as_mut()) {
+                        m.process(&self.scratch[..g * self.frame_bytes]);
+                    }
+                    res.map(|g| (g, false))
+                }
             };
             let got = match moved {
                 Ok((got, true)) => {
