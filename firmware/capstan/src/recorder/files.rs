@@ -139,6 +139,25 @@ impl TakeFiles {
         Ok(())
     }
 
+    /// Marks every file at `position` (frames from the files' first frame) with `label`: in the
+    /// iXML at the next commit, as a cue point at finish.
+    pub fn mark(&mut self, position: u64, label: &str) {
+        for w in &mut self.writers {
+            w.add_marker(position, label);
+        }
+    }
+
+    /// Rewrites every file's iXML in place (with its markers); `ixml_for` gives file `i`'s.
+    pub fn update_ixml(
+        &mut self,
+        ixml_for: impl Fn(usize) -> capstan_bwf::ixml::Ixml,
+    ) -> Result<(), WriteError> {
+        for (i, w) in self.writers.iter_mut().enumerate() {
+            w.update_ixml(&ixml_for(i))?;
+        }
+        Ok(())
+    }
+
     /// Writes what is buffered, updates every header and syncs every file.
     pub fn commit(&mut self) -> Result<(), WriteError> {
         self.flush()?;

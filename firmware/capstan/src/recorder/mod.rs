@@ -11,12 +11,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use capstan_board::audio::{CaptureSource, StreamSpec};
+use capstan_bwf::ixml::Ixml;
 use capstan_bwf::writer::{FinishedFile, WriteError, WriterOptions};
 use capstan_bwf::WavSpec;
 
 use crate::config::{Config, Layout};
 use crate::engine::{
-    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, RingPlan,
+    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, Monitor,
+    RingPlan,
 };
 use files::TakeFiles;
 use meta::TakeMeta;
@@ -32,6 +34,19 @@ pub struct TakeRequest {
     pub frames: Option<u64>,
     /// Writer options (tests lower the RF64 threshold).
     pub writer: WriterOptions,
+    /// How the audio thread runs.
+    pub audio: AudioOptions,
+}
+
+/// How the audio thread runs.
+#[derive(Debug, Clone, Default)]
+pub struct AudioOptions {
+    /// SCHED_FIFO priority (1..=99), or `None` to stay a normal thread.
+    pub priority: Option<i32>,
+    /// Lock the process's memory (ring included) before recording.
+    pub lock_memory: bool,
+    /// A deliberate stall of the audio thread: (seconds into the take, length). Test hook.
+    pub stall: Option<(f64, Duration)>,
 }
 
 /// Why a take could not start.
@@ -103,6 +118,28 @@ pub fn loss_note(
     n
 }
 
+/// Turns take positions of losses into marker positions in the files, which do not hold the
+/// frames a full ring threw away.
+#[derive(Debug, Default)]
+pub struct LossMarkers {
+    dropped: u64,
+}
+
+impl LossMarkers {
+    /// The marker for `e` (the next loss, in order): its position in the files (the take
+    /// position less the frames dropped before it) and its label, "XRUN" or "DROP <n> frames".
+    pub fn marker(&mut self, e: &EngineEvent) -> (u64, String) {
+        let at = e.position.saturating_sub(self.dropped);
+        match e.kind {
+            LossKind::Xrun => (at, "XRUN".into()),
+            LossKind::RingOverflow => {
+                self.dropped += e.frames;
+                (at, format!("DROP {} frames", e.frames))
+            }
+        }
+    }
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
@@ -113,6 +150,16 @@ fn sync_dir(dir: &Path) {
 /// calling thread and the audio thread on a new one.
 pub fn record_take<S: CaptureSource + 'static>(
     source: S,
+    req: &TakeRequest,
+    stop: Arc<AtomicBool>,
+) -> Result<TakeReport, RecordError> {
+    record_take_with_monitor(source, None, req, stop)
+}
+
+/// [`record_take`], with every captured frame also fed through `monitor` on the audio thread.
+pub fn record_take_with_monitor<S: CaptureSource + 'static>(
+    source: S,
+    monitor: Option<Monitor>,
     req: &TakeRequest,
     stop: Arc<AtomicBool>,
 ) -> Result<TakeReport, RecordError> {
@@ -191,15 +238,55 @@ pub fn record_take<S: CaptureSource + 'static>(
         stop.clone(),
         req.frames,
     );
+    if let Some(m) = monitor {
+        engine = engine.with_monitor(m);
+    }
+    if let Some((secs, length)) = req.audio.stall {
+        engine = engine.with_stall((secs * f64::from(spec.rate)) as u64, length);
+    }
+    if req.audio.lock_memory {
+        match capstan_board::realtime::lock_memory() {
+            Ok(()) => tracing::info!("memory locked (ring and audio buffers stay in RAM)"),
+            Err(e) => tracing::warn!(
+                "cannot lock memory ({e}): {}; recording anyway, a page fault may cause an xrun",
+                capstan_board::realtime::advice(&e)
+            ),
+        }
+    }
+    let priority = req.audio.priority;
     let audio = std::thread::Builder::new()
         .name("capstan-audio".into())
-        .spawn(move || engine.run())
+        .spawn(move || {
+            if let Some(p) = priority {
+                // Before the first cycle: the audio thread may still log here.
+                match capstan_board::realtime::set_fifo_priority(p) {
+                    Ok(()) => tracing::info!("audio thread runs SCHED_FIFO at priority {p}"),
+                    Err(e) => tracing::warn!(
+                        "cannot run the audio thread SCHED_FIFO at priority {p} ({e}): {}; \
+                         recording at normal priority, xruns are more likely under load",
+                        capstan_board::realtime::advice(&e)
+                    ),
+                }
+            }
+            engine.run()
+        })
         .map_err(RecordError::Thread)?;
 
     let fb = spec.frame_bytes();
     let interval = cfg.commit_interval();
     let mut last_commit = Instant::now();
     let mut losses = Vec::new();
+    let mut marks = LossMarkers::default();
+    let mut losses_in_ixml = 0;
+    let note_now = |losses: &[EngineEvent]| {
+        loss_note(
+            spec.rate,
+            stats.frames_dropped.load(Ordering::Relaxed),
+            stats.xruns.load(Ordering::Relaxed),
+            losses,
+            stats.events_lost.load(Ordering::Relaxed),
+        )
+    };
     let mut failure = None;
     loop {
         while let Ok(e) = ev_rx.pop() {
@@ -216,6 +303,8 @@ pub fn record_take<S: CaptureSource + 'static>(
                     )
                 }
             }
+            let (at, label) = marks.marker(&e);
+            files.mark(at, &label);
             losses.push(e);
         }
         let avail = consumer.slots() / fb;
@@ -238,7 +327,18 @@ pub fn record_take<S: CaptureSource + 'static>(
             }
         }
         if last_commit.elapsed() >= interval {
-            if let Err(e) = files.commit() {
+            // New losses: the NOTE and the markers reach the iXML with this commit.
+            let res = if losses.len() == losses_in_ixml {
+                Ok(())
+            } else {
+                let note = note_now(&losses);
+                losses_in_ixml = losses.len();
+                files.update_ixml(|i| Ixml {
+                    note: note.clone(),
+                    ..ixmls[i].clone()
+                })
+            };
+            if let Err(e) = res.and_then(|()| files.commit()) {
                 failure = Some(e.to_string());
                 break;
             }
@@ -261,18 +361,14 @@ pub fn record_take<S: CaptureSource + 'static>(
         .join()
         .unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
     while let Ok(e) = ev_rx.pop() {
+        let (at, label) = marks.marker(&e);
+        files.mark(at, &label);
         losses.push(e);
     }
     let frames = files.frames();
     let dropped = stats.frames_dropped.load(Ordering::Relaxed);
     let xruns = stats.xruns.load(Ordering::Relaxed);
-    let note = loss_note(
-        spec.rate,
-        dropped,
-        xruns,
-        &losses,
-        stats.events_lost.load(Ordering::Relaxed),
-    );
+    let note = note_now(&losses);
     if let EngineExit::DeviceFailed(why) = exit {
         failure.get_or_insert_with(|| format!("the audio device failed: {why}"));
     }
@@ -341,5 +437,32 @@ mod tests {
             "{n}"
         );
         assert!(n.contains("3 more losses not itemised"), "{n}");
+    }
+
+    #[test]
+    fn markers_sit_where_the_files_have_the_gap() {
+        let ev = |kind, position, frames| EngineEvent {
+            kind,
+            position,
+            frames,
+        };
+        let mut m = LossMarkers::default();
+        assert_eq!(
+            m.marker(&ev(LossKind::Xrun, 4800, 0)),
+            (4800, "XRUN".into())
+        );
+        assert_eq!(
+            m.marker(&ev(LossKind::RingOverflow, 9600, 480)),
+            (9600, "DROP 480 frames".into())
+        );
+        // The 480 dropped frames are not in the files: later losses move up by as much.
+        assert_eq!(
+            m.marker(&ev(LossKind::RingOverflow, 10_080, 256)),
+            (9600, "DROP 256 frames".into())
+        );
+        assert_eq!(
+            m.marker(&ev(LossKind::Xrun, 20_000, 0)),
+            (19_264, "XRUN".into())
+        );
     }
 }
