@@ -6,3 +6,5 @@ pub mod audio;
 pub mod buttons;
 pub mod leds;
 pub mod profile;
+pub mod realtime;
+pub mod rusage;
