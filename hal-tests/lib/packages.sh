@@ -50,8 +50,36 @@ ensure_host_tools() {
         command -v xz >/dev/null || missing+=(xz-utils)
     fi
     if ((${#missing[@]})); then
-        apt_install "${missing[@]}"
+        if qemu_from_backports; then
+            apt_install_backports "${missing[@]}"
+        else
+            apt_install "${missing[@]}"
+        fi
     fi
+}
+
+# True when the host has qemu parts from bookworm-backports (qemu-utils 10 on
+# some machines): Debian 12's own qemu-system 7.2 conflicts with them, so
+# qemu-system must come from backports too.
+qemu_from_backports() {
+    dpkg-query -W -f='${Version}\n' qemu-utils qemu-system-common 2>/dev/null | grep -q 'bpo12'
+}
+
+# apt_install from bookworm-backports, adding that suite as an apt source
+# (same mirror as bookworm) when the host has none.
+apt_install_backports() {
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        log "adding bookworm-backports as an apt source (the host's qemu parts come from it)"
+        printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+            as_root tee /etc/apt/sources.list.d/capstan-backports.sources >/dev/null
+        apt_update
+    fi
+    log "installing on the host from bookworm-backports: $*"
+    apt_root install -y --no-install-recommends --no-remove -t bookworm-backports "$@" >&2 || {
+        apt_update
+        apt_root install -y --no-install-recommends --no-remove -t bookworm-backports "$@" >&2 ||
+            die "could not install $* from bookworm-backports with apt-get"
+    }
 }
 
 # Let apt fetch packages of Debian architecture $1 (dpkg --add-architecture).
