@@ -2,6 +2,7 @@
 //! source, and the writer loop that empties the ring into the files and commits them.
 
 pub mod files;
+pub mod losses;
 pub mod meta;
 pub mod naming;
 
@@ -21,6 +22,7 @@ use crate::engine::{
     RingPlan,
 };
 use files::TakeFiles;
+use losses::LossMarkers;
 use meta::TakeMeta;
 
 /// What to record.
@@ -116,28 +118,6 @@ pub fn loss_note(
         n.push_str(&format!(" {events_lost} more losses not itemised."));
     }
     n
-}
-
-/// Turns take positions of losses into marker positions in the files, which do not hold the
-/// frames a full ring threw away.
-#[derive(Debug, Default)]
-pub struct LossMarkers {
-    dropped: u64,
-}
-
-impl LossMarkers {
-    /// The marker for `e` (the next loss, in order): its position in the files (the take
-    /// position less the frames dropped before it) and its label, "XRUN" or "DROP <n> frames".
-    pub fn marker(&mut self, e: &EngineEvent) -> (u64, String) {
-        let at = e.position.saturating_sub(self.dropped);
-        match e.kind {
-            LossKind::Xrun => (at, "XRUN".into()),
-            LossKind::RingOverflow => {
-                self.dropped += e.frames;
-                (at, format!("DROP {} frames", e.frames))
-            }
-        }
-    }
 }
 
 fn sync_dir(dir: &Path) {
@@ -303,8 +283,9 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
                     )
                 }
             }
-            let (at, label) = marks.marker(&e);
-            files.mark(at, &label);
+            for (at, label) in marks.push(&e) {
+                files.mark(at, &label);
+            }
             losses.push(e);
         }
         let avail = consumer.slots() / fb;
@@ -327,6 +308,9 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
             }
         }
         if last_commit.elapsed() >= interval {
+            if let Some((at, label)) = marks.flush_if_past(files.frames()) {
+                files.mark(at, &label);
+            }
             // New losses: the NOTE and the markers reach the iXML with this commit.
             let res = if losses.len() == losses_in_ixml {
                 Ok(())
@@ -361,9 +345,13 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
         .join()
         .unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
     while let Ok(e) = ev_rx.pop() {
-        let (at, label) = marks.marker(&e);
-        files.mark(at, &label);
+        for (at, label) in marks.push(&e) {
+            files.mark(at, &label);
+        }
         losses.push(e);
+    }
+    if let Some((at, label)) = marks.flush() {
+        files.mark(at, &label);
     }
     let frames = files.frames();
     let dropped = stats.frames_dropped.load(Ordering::Relaxed);
@@ -437,32 +425,5 @@ mod tests {
             "{n}"
         );
         assert!(n.contains("3 more losses not itemised"), "{n}");
-    }
-
-    #[test]
-    fn markers_sit_where_the_files_have_the_gap() {
-        let ev = |kind, position, frames| EngineEvent {
-            kind,
-            position,
-            frames,
-        };
-        let mut m = LossMarkers::default();
-        assert_eq!(
-            m.marker(&ev(LossKind::Xrun, 4800, 0)),
-            (4800, "XRUN".into())
-        );
-        assert_eq!(
-            m.marker(&ev(LossKind::RingOverflow, 9600, 480)),
-            (9600, "DROP 480 frames".into())
-        );
-        // The 480 dropped frames are not in the files: later losses move up by as much.
-        assert_eq!(
-            m.marker(&ev(LossKind::RingOverflow, 10_080, 256)),
-            (9600, "DROP 256 frames".into())
-        );
-        assert_eq!(
-            m.marker(&ev(LossKind::Xrun, 20_000, 0)),
-            (19_264, "XRUN".into())
-        );
     }
 }
