@@ -3,6 +3,7 @@
 //! interface on a desktop and in tests.
 
 pub mod audio;
+pub mod display;
 pub mod buttons;
 pub mod leds;
 pub mod profile;
