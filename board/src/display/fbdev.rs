@@ -10,7 +10,7 @@ use embedded_graphics::pixelcolor::{Rgb565, Rgb888};
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
-use super::{Display, DisplayError, FbGeometry, Framebuffer};
+use super::{remember, Display, DisplayError, FbGeometry, Framebuffer};
 
 /// How a pixel is stored in framebuffer memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl<C: PixelColor + Default + Into<Rgb888>> Display for FbDisplay<C> {
         };
         if let Some(area) = area {
             self.write_area(area)?;
-            self.shown = Some(self.canvas.clone());
+            remember(&mut self.shown, &self.canvas);
         }
         Ok(())
     }

@@ -19,6 +19,8 @@ mod st7789;
 mod sysfs;
 
 use embedded_graphics::pixelcolor::PixelColor;
+use embedded_graphics::prelude::*;
+use embedded_graphics::primitives::Rectangle;
 
 pub use capstan_ui::Framebuffer;
 pub use fbdev::{FbDisplay, PixelLayout};
@@ -63,6 +65,26 @@ pub enum DisplayError {
     /// The device has a format this backend cannot drive, with what to do instead.
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// The part of `canvas` to send: what changed since `shown`, or all of it when nothing was
+/// sent yet.
+pub(crate) fn changed_area<C: PixelColor>(
+    shown: &Option<Framebuffer<C>>,
+    canvas: &Framebuffer<C>,
+) -> Option<Rectangle> {
+    match shown {
+        Some(shown) => canvas.changed_area(shown),
+        None => Some(canvas.bounding_box()),
+    }
+}
+
+/// Keeps a copy of `canvas` as the frame on the panel, reusing the last copy's memory.
+pub(crate) fn remember<C: PixelColor>(shown: &mut Option<Framebuffer<C>>, canvas: &Framebuffer<C>) {
+    match shown {
+        Some(shown) => shown.clone_from(canvas),
+        None => *shown = Some(canvas.clone()),
+    }
 }
 
 impl DisplayError {

@@ -8,7 +8,7 @@ use capstan_ui::{terminal, RgbImage};
 use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
 
-use super::{Display, DisplayError, Framebuffer};
+use super::{remember, Display, DisplayError, Framebuffer};
 
 /// Terminal escape that moves the cursor to the top-left corner, so each frame overwrites the
 /// last.
@@ -80,7 +80,7 @@ impl<C: PixelColor + Default + Into<Rgb888>> Display for SimDisplay<C> {
         if self.shown.as_ref() == Some(&self.canvas) {
             return Ok(());
         }
-        self.shown = Some(self.canvas.clone());
+        remember(&mut self.shown, &self.canvas);
         self.frames += 1;
         if let Some((path, scale)) = &self.snapshot {
             let png = RgbImage::from_framebuffer(&self.canvas).to_png(*scale);

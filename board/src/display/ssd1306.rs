@@ -10,7 +10,7 @@ use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
 use linux_embedded_hal::I2cdev;
 
-use super::{Display, DisplayError, Framebuffer};
+use super::{changed_area, remember, Display, DisplayError, Framebuffer};
 
 /// Where the panel is and how it is mounted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,10 +85,7 @@ impl Display for Ssd1306Display {
     }
 
     fn flush(&mut self) -> Result<(), DisplayError> {
-        let area = match &self.shown {
-            Some(shown) => self.canvas.changed_area(shown),
-            None => Some(self.canvas.bounding_box()),
-        };
+        let area = changed_area(&self.shown, &self.canvas);
         let Some(area) = area else {
             return Ok(());
         };
@@ -100,7 +97,7 @@ impl Display for Ssd1306Display {
         self.driver
             .flush()
             .map_err(|e| DisplayError::bus(format!("writing to {}", self.what), e))?;
-        self.shown = Some(self.canvas.clone());
+        remember(&mut self.shown, &self.canvas);
         Ok(())
     }
 }

@@ -6,16 +6,15 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use embedded_graphics::pixelcolor::Rgb565;
-use embedded_graphics::prelude::*;
 use linux_embedded_hal::gpio_cdev::{Chip, LineHandle, LineRequestFlags};
-use linux_embedded_hal::spidev::{SpiModeFlags, SpidevOptions};
+use linux_embedded_hal::spidev::{SpiModeFlags, Spidev, SpidevOptions};
 use linux_embedded_hal::{CdevPin, Delay, SpidevDevice};
 use mipidsi::interface::SpiInterface;
 use mipidsi::models::ST7789;
 use mipidsi::options::ColorInversion;
 use mipidsi::{Builder, NoResetPin};
 
-use super::{Display, DisplayError, Framebuffer};
+use super::{changed_area, remember, Display, DisplayError, Framebuffer};
 
 /// Bytes the SPI interface gathers before each transfer.
 const SPI_BUFFER: usize = 4096;
@@ -74,22 +73,18 @@ impl St7789Display {
     /// once.
     pub fn open(config: &St7789Config) -> Result<Self, DisplayError> {
         let what = format!("the ST7789 display on {}", config.spi.display());
-        let io = |doing: String| {
-            move |e: std::io::Error| DisplayError::Io {
-                what: doing,
-                source: e,
-            }
+        let io = |doing: &str| {
+            let what = format!("{doing} {what}");
+            move |source| DisplayError::Io { what, source }
         };
-        let mut spi = SpidevDevice::open(&config.spi)
-            .map_err(|e| io(format!("opening {what}"))(std::io::Error::other(format!("{e:?}"))))?;
+        let mut spi = Spidev::open(&config.spi).map_err(io("opening"))?;
         let options = SpidevOptions::new()
             .bits_per_word(8)
             .max_speed_hz(config.speed_hz)
             .mode(SpiModeFlags::SPI_MODE_0)
             .build();
-        spi.0
-            .configure(&options)
-            .map_err(io(format!("setting up SPI for {what}")))?;
+        spi.configure(&options).map_err(io("setting up SPI for"))?;
+        let spi = SpidevDevice(spi);
         let mut chip =
             Chip::new(&config.gpio_chip).map_err(|e| gpio_error(&config.gpio_chip, e))?;
         let mut output = |line: u32, value: u8, name: &str| {
@@ -150,10 +145,7 @@ impl Display for St7789Display {
     }
 
     fn flush(&mut self) -> Result<(), DisplayError> {
-        let area = match &self.shown {
-            Some(shown) => self.canvas.changed_area(shown),
-            None => Some(self.canvas.bounding_box()),
-        };
+        let area = changed_area(&self.shown, &self.canvas);
         let Some(end) = area.and_then(|a| a.bottom_right()) else {
             return Ok(());
         };
@@ -173,7 +165,7 @@ impl Display for St7789Display {
                 pixels,
             )
             .map_err(|e| DisplayError::bus(format!("writing to {}", self.what), e))?;
-        self.shown = Some(self.canvas.clone());
+        remember(&mut self.shown, &self.canvas);
         Ok(())
     }
 }

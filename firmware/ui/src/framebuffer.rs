@@ -7,10 +7,26 @@ use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
 /// A `width` x `height` grid of pixels in row-major order, drawable with embedded-graphics.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Framebuffer<C> {
     size: Size,
     pixels: Vec<C>,
+}
+
+impl<C: Clone> Clone for Framebuffer<C> {
+    fn clone(&self) -> Self {
+        Framebuffer {
+            size: self.size,
+            pixels: self.pixels.clone(),
+        }
+    }
+
+    /// Copies `source` into the pixels already allocated: a backend keeps the last frame it
+    /// sent this way without allocating for each frame.
+    fn clone_from(&mut self, source: &Self) {
+        self.size = source.size;
+        self.pixels.clone_from(&source.pixels);
+    }
 }
 
 impl<C: PixelColor> Framebuffer<C> {

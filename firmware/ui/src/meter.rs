@@ -48,7 +48,8 @@ pub(crate) fn meters<D: DrawTarget<Color = C>, C: Palette>(
         return Ok(());
     }
     let n = tracks.len() as u32;
-    let pitch = (area.size.width / n).max(1);
+    // Few tracks gather in the middle rather than spread over the whole width.
+    let pitch = (area.size.width / n).clamp(1, style.max_bar * 3 / 2);
     let gap = match pitch {
         0..=1 => 0,
         2..=5 => 1,
