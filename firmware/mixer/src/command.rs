@@ -184,11 +184,11 @@ impl MixerControl {
         if self.ring.is_full() {
             return Err(ControlError::Full(cmd));
         }
-        let mut next = self.state.clone();
-        apply_to_state(&mut next, &self.spec, cmd)?;
-        self.ring.push(cmd).map_err(|rtrb::PushError::Full(c)| ControlError::Full(c))?;
-        self.state = next;
-        Ok(())
+        // Only this handle pushes, so with a free slot the push below cannot fail.
+        apply_to_state(&mut self.state, &self.spec, cmd)?;
+        self.ring
+            .push(cmd)
+            .map_err(|rtrb::PushError::Full(c)| ControlError::Full(c))
     }
 
     /// The settings as of the last change sent: what to show and what to save with a take.

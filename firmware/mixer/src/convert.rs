@@ -92,12 +92,16 @@ fn spread<const B: usize>(
     stride: usize,
     decode: impl Fn([u8; B]) -> f32,
 ) {
-    for (c, dst) in out.chunks_exact_mut(stride).enumerate().take(channels) {
-        let samples = input[c * B..].chunks(channels * B);
-        for (d, s) in dst.iter_mut().zip(samples) {
-            let mut b = [0u8; B];
-            b.copy_from_slice(&s[..B]);
-            *d = decode(b);
+    // Channel by channel: each channel's samples are written in order (the writes stream),
+    // while the reads stride through the period's bytes, which stay in cache.
+    let frame_bytes = channels * B;
+    let frames = input.len() / frame_bytes;
+    for (c, dst) in out.chunks_exact_mut(stride).take(channels).enumerate() {
+        let mut at = c * B;
+        for d in &mut dst[..frames] {
+            let s: [u8; B] = input[at..at + B].try_into().expect("B bytes");
+            *d = decode(s);
+            at += frame_bytes;
         }
     }
 }

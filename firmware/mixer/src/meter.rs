@@ -35,7 +35,7 @@ pub const RMS_WINDOW_S: f64 = 0.3;
 pub struct ChannelMeter {
     peak: AtomicU32,
     hold: AtomicU32,
-    rms: AtomicU32,
+    mean_square: AtomicU32,
     clips: AtomicU64,
 }
 
@@ -52,7 +52,8 @@ impl ChannelMeter {
 
     /// The RMS level over the window, as a linear amplitude (a full-scale sine reads 1/√2).
     pub fn rms(&self) -> f32 {
-        f32::from_bits(self.rms.load(Ordering::Relaxed))
+        // The audio thread publishes the mean square; the root is taken here, off its clock.
+        f32::from_bits(self.mean_square.load(Ordering::Relaxed)).sqrt()
     }
 
     /// Samples at full scale since the last reset.
@@ -66,10 +67,11 @@ impl ChannelMeter {
         self.clips.store(0, Ordering::Relaxed);
     }
 
-    fn publish(&self, peak: f32, hold: f32, rms: f32, clips: u32) {
+    fn publish(&self, peak: f32, hold: f32, mean_square: f32, clips: u32) {
         self.peak.store(peak.to_bits(), Ordering::Relaxed);
         self.hold.store(hold.to_bits(), Ordering::Relaxed);
-        self.rms.store(rms.to_bits(), Ordering::Relaxed);
+        self.mean_square
+            .store(mean_square.to_bits(), Ordering::Relaxed);
         if clips > 0 {
             self.clips.fetch_add(u64::from(clips), Ordering::Relaxed);
         }
@@ -213,6 +215,8 @@ pub(crate) struct MeterBank {
     /// The last `window` periods' frame counts.
     ring_frames: Vec<u64>,
     frames_sum: u64,
+    /// `1 / frames_sum`.
+    per_frame: f64,
     window: usize,
     pos: usize,
     rate: f64,
@@ -234,6 +238,7 @@ impl MeterBank {
             ring: vec![0.0; n * window],
             ring_frames: vec![0; window],
             frames_sum: 0,
+            per_frame: 0.0,
             window,
             pos: 0,
             rate,
@@ -252,12 +257,15 @@ impl MeterBank {
     ///
     /// This is realtime-safe.
     pub(crate) fn begin(&mut self, frames: usize) {
-        self.frames = frames;
         let old = self.ring_frames[self.pos];
         self.ring_frames[self.pos] = frames as u64;
         self.frames_sum = self.frames_sum - old + frames as u64;
-        let db = PEAK_FALL_DB_PER_S * frames as f64 / self.rate;
-        self.fall = 10f64.powf(-db / 20.0) as f32;
+        self.per_frame = 1.0 / self.frames_sum as f64;
+        if frames != self.frames {
+            let db = PEAK_FALL_DB_PER_S * frames as f64 / self.rate;
+            self.fall = 10f64.powf(-db / 20.0) as f32;
+        }
+        self.frames = frames;
     }
 
     /// Meters channel `i`'s block `x` and publishes the result.
@@ -285,12 +293,8 @@ impl MeterBank {
             // Once per window, sum afresh so rounding cannot pile up.
             st.sum = self.ring[i * self.window..][..self.window].iter().sum();
         }
-        let rms = if self.frames_sum == 0 {
-            0.0
-        } else {
-            (st.sum.max(0.0) / self.frames_sum as f64).sqrt() as f32
-        };
-        self.shared.channels[i].publish(st.peak, st.hold, rms, clips);
+        let mean_square = (st.sum.max(0.0) * self.per_frame) as f32;
+        self.shared.channels[i].publish(st.peak, st.hold, mean_square, clips);
     }
 
     /// Ends the block: advances the RMS window and tells readers new values are in.
