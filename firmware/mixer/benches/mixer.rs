@@ -93,7 +93,11 @@ fn run(n: u64, ramping: bool) -> Vec<f64> {
         for _ in 0..BATCH {
             if ramping {
                 for t in 0..TRACKS as u8 {
-                    let db = if (k + u64::from(t)) % 2 == 0 { -6.0 } else { -7.5 };
+                    let db = if (k + u64::from(t)) % 2 == 0 {
+                        -6.0
+                    } else {
+                        -7.5
+                    };
                     control
                         .send(Command::Track(t, TrackChange::Fader(db)))
                         .expect("send");

@@ -117,14 +117,25 @@ pub(crate) fn apply_to_state(
         }
         Command::Group(g, change) => {
             if matches!(change, BusChange::Output(_)) {
-                let name = state.groups.get(usize::from(g)).map(|b| bus_label(b, "group", g.into()));
+                let name = state
+                    .groups
+                    .get(usize::from(g))
+                    .map(|b| bus_label(b, "group", g.into()));
                 return Err(MixerError::GroupOutput(name.unwrap_or_default()));
             }
-            let bus = bus_mut(&mut state.groups, g, "a change to a group that does not exist")?;
+            let bus = bus_mut(
+                &mut state.groups,
+                g,
+                "a change to a group that does not exist",
+            )?;
             apply_to_bus(bus, spec, change, "group", g)?;
         }
         Command::Aux(a, change) => {
-            let bus = bus_mut(&mut state.auxes, a, "a change to an aux that does not exist")?;
+            let bus = bus_mut(
+                &mut state.auxes,
+                a,
+                "a change to an aux that does not exist",
+            )?;
             apply_to_bus(bus, spec, change, "aux", a)?;
         }
         Command::Master(change) => {
@@ -142,7 +153,9 @@ fn bus_mut<'a>(
     i: u8,
     missing: &'static str,
 ) -> Result<&'a mut BusState, MixerError> {
-    buses.get_mut(usize::from(i)).ok_or(MixerError::Spec(missing))
+    buses
+        .get_mut(usize::from(i))
+        .ok_or(MixerError::Spec(missing))
 }
 
 fn apply_to_bus(
@@ -198,17 +211,29 @@ impl MixerControl {
 
     /// Renames track `i` (names live on this side only). Returns false if there is no such track.
     pub fn rename_track(&mut self, i: usize, name: impl Into<String>) -> bool {
-        self.state.tracks.get_mut(i).map(|t| t.name = name.into()).is_some()
+        self.state
+            .tracks
+            .get_mut(i)
+            .map(|t| t.name = name.into())
+            .is_some()
     }
 
     /// Renames group `i`. Returns false if there is no such group.
     pub fn rename_group(&mut self, i: usize, name: impl Into<String>) -> bool {
-        self.state.groups.get_mut(i).map(|b| b.name = name.into()).is_some()
+        self.state
+            .groups
+            .get_mut(i)
+            .map(|b| b.name = name.into())
+            .is_some()
     }
 
     /// Renames aux `i`. Returns false if there is no such aux.
     pub fn rename_aux(&mut self, i: usize, name: impl Into<String>) -> bool {
-        self.state.auxes.get_mut(i).map(|b| b.name = name.into()).is_some()
+        self.state
+            .auxes
+            .get_mut(i)
+            .map(|b| b.name = name.into())
+            .is_some()
     }
 
     /// Commands sent but not yet taken by the audio thread.

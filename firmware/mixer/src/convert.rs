@@ -156,7 +156,14 @@ mod tests {
     #[test]
     fn decodes_each_format_to_full_scale() {
         let mut out = [0.0f32; 4];
-        deinterleave(RawFormat::S16Le, &[0x00, 0x80, 0xff, 0x7f], 2, 1, &mut out, 2);
+        deinterleave(
+            RawFormat::S16Le,
+            &[0x00, 0x80, 0xff, 0x7f],
+            2,
+            1,
+            &mut out,
+            2,
+        );
         assert_eq!(out[0], -1.0);
         assert_eq!(out[2], 32_767.0 / 32_768.0);
         deinterleave(
@@ -170,11 +177,25 @@ mod tests {
         assert_eq!(out[0], -1.0);
         assert_eq!(out[2], 1.0 / 8_388_608.0);
         // S24_LE ignores the top byte.
-        deinterleave(RawFormat::S24Le, &[0xff, 0xff, 0xff, 0x12], 1, 1, &mut out, 1);
+        deinterleave(
+            RawFormat::S24Le,
+            &[0xff, 0xff, 0xff, 0x12],
+            1,
+            1,
+            &mut out,
+            1,
+        );
         assert_eq!(out[0], -1.0 / 8_388_608.0);
         deinterleave(RawFormat::S32Le, &[0, 0, 0, 0x80], 1, 1, &mut out, 1);
         assert_eq!(out[0], -1.0);
-        deinterleave(RawFormat::FloatLe, &0.25f32.to_le_bytes(), 1, 1, &mut out, 1);
+        deinterleave(
+            RawFormat::FloatLe,
+            &0.25f32.to_le_bytes(),
+            1,
+            1,
+            &mut out,
+            1,
+        );
         assert_eq!(out[0], 0.25);
     }
 

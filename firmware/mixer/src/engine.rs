@@ -22,7 +22,9 @@ use crate::{MAX_AUXES, MAX_GROUPS, MAX_TRACKS};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ProcessError {
     /// More frames than one period.
-    #[error("{frames} frames in one call, but the mixer's period is {period}: call once per period")]
+    #[error(
+        "{frames} frames in one call, but the mixer's period is {period}: call once per period"
+    )]
     TooManyFrames {
         /// Frames asked for.
         frames: usize,
@@ -75,7 +77,8 @@ impl Mixer {
         spec.check_state(state)?;
         let p = spec.period_frames;
         let (tx, rx) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
-        let strips: heapless::Vec<Strip, MAX_TRACKS> = state.tracks.iter().map(Strip::new).collect();
+        let strips: heapless::Vec<Strip, MAX_TRACKS> =
+            state.tracks.iter().map(Strip::new).collect();
         let shared = Arc::new(Meters::new(
             state.tracks.iter().map(|t| t.input.is_stereo()),
             state.groups.len(),
@@ -124,9 +127,24 @@ impl Mixer {
         frames: usize,
         output: &mut [f32],
     ) -> Result<(), ProcessError> {
-        self.check(frames, input.len(), self.spec.input_format.bytes(), output.len())?;
-        let (ch, p) = (usize::from(self.spec.input_channels), self.spec.period_frames);
-        deinterleave(self.spec.input_format, input, ch, frames, &mut self.input, p);
+        self.check(
+            frames,
+            input.len(),
+            self.spec.input_format.bytes(),
+            output.len(),
+        )?;
+        let (ch, p) = (
+            usize::from(self.spec.input_channels),
+            self.spec.period_frames,
+        );
+        deinterleave(
+            self.spec.input_format,
+            input,
+            ch,
+            frames,
+            &mut self.input,
+            p,
+        );
         self.run(frames, output);
         Ok(())
     }
@@ -142,7 +160,10 @@ impl Mixer {
         output: &mut [f32],
     ) -> Result<(), ProcessError> {
         self.check(frames, input.len(), 1, output.len())?;
-        let (ch, p) = (usize::from(self.spec.input_channels), self.spec.period_frames);
+        let (ch, p) = (
+            usize::from(self.spec.input_channels),
+            self.spec.period_frames,
+        );
         for (c, dst) in self.input.chunks_exact_mut(p).enumerate() {
             for (d, frame) in dst.iter_mut().zip(input.chunks_exact(ch).take(frames)) {
                 *d = frame[c];
@@ -273,7 +294,8 @@ impl Mixer {
             let m = self.meters.shared().track_channel(i);
             let meter_channels = self.meters.shared().track_channel(i + 1) - m;
             for (k, &c) in want.src.iter().take(meter_channels).enumerate() {
-                self.meters.update(m + k, &self.input[usize::from(c) * p..][..frames]);
+                self.meters
+                    .update(m + k, &self.input[usize::from(c) * p..][..frames]);
             }
             let legs = Legs {
                 input: &self.input,
@@ -328,12 +350,19 @@ impl Mixer {
     }
 
     fn write_outputs(&mut self, frames: usize, output: &mut [f32]) {
-        let (p, n) = (self.spec.period_frames, usize::from(self.spec.output_channels));
+        let (p, n) = (
+            self.spec.period_frames,
+            usize::from(self.spec.output_channels),
+        );
         let output = &mut output[..frames * n];
         output.fill(0.0);
         let first_aux = 1 + self.groups.len();
-        let outputs = std::iter::once((0, self.master.output))
-            .chain(self.auxes.iter().enumerate().map(|(a, b)| (first_aux + a, b.output)));
+        let outputs = std::iter::once((0, self.master.output)).chain(
+            self.auxes
+                .iter()
+                .enumerate()
+                .map(|(a, b)| (first_aux + a, b.output)),
+        );
         for (bus, pair) in outputs {
             let Some([cl, cr]) = pair else { continue };
             let (cl, cr) = (usize::from(cl), usize::from(cr));
@@ -371,9 +400,8 @@ impl Legs<'_> {
             Destination::Master => 0,
             Destination::Group(g) => 1 + usize::from(g),
         };
-        let buses = std::iter::once((dest, from.dest, to.dest)).chain(
-            (0..MAX_AUXES).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])),
-        );
+        let buses = std::iter::once((dest, from.dest, to.dest))
+            .chain((0..MAX_AUXES).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])));
         for (bus, f, t) in buses {
             if f == [0.0; 2] && t == [0.0; 2] {
                 continue;

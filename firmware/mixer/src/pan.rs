@@ -57,7 +57,11 @@ mod tests {
     fn centre_is_minus_3_db_each_side() {
         let [l, r] = pan_gains(0.0);
         assert_eq!(l, r);
-        assert!((gain_to_db(l) + 3.0103).abs() < 1e-3, "{} dB", gain_to_db(l));
+        assert!(
+            (gain_to_db(l) + 3.0103).abs() < 1e-3,
+            "{} dB",
+            gain_to_db(l)
+        );
         assert!((l * l + r * r - 1.0).abs() < 1e-6);
     }
 

@@ -158,7 +158,11 @@ impl MixerSpec {
         i: usize,
         input: TrackInput,
     ) -> Result<(), MixerError> {
-        match input.channels().into_iter().find(|&c| c >= self.input_channels) {
+        match input
+            .channels()
+            .into_iter()
+            .find(|&c| c >= self.input_channels)
+        {
             Some(channel) => Err(MixerError::InputChannel {
                 track: state.track_label(i),
                 channel,
@@ -188,7 +192,11 @@ impl MixerSpec {
     }
 
     /// Checks that a bus may play on `output`.
-    pub(crate) fn check_output(&self, bus: &str, output: Option<[u16; 2]>) -> Result<(), MixerError> {
+    pub(crate) fn check_output(
+        &self,
+        bus: &str,
+        output: Option<[u16; 2]>,
+    ) -> Result<(), MixerError> {
         match output {
             Some(pair) if pair.iter().any(|&c| c >= self.output_channels) => {
                 Err(MixerError::OutputPair {

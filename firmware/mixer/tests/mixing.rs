@@ -38,15 +38,23 @@ fn hard_pans_reach_one_side_only() {
 #[test]
 fn stereo_track_balance_keeps_sides_apart() {
     let mut state = MixerState::default();
-    state.tracks.push(TrackState::new("Keys", TrackInput::Stereo([0, 1])));
+    state
+        .tracks
+        .push(TrackState::new("Keys", TrackInput::Stereo([0, 1])));
     let mut rig = Rig::new(&state, 2, 2);
     let out = rig.period(|c| if c == 0 { 0.5 } else { -0.25 });
-    assert!(all(&rig.channel(&out, 0), 0.5), "centre passes left at unity");
+    assert!(
+        all(&rig.channel(&out, 0), 0.5),
+        "centre passes left at unity"
+    );
     assert!(all(&rig.channel(&out, 1), -0.25), "and right at unity");
     rig.send(Command::Track(0, TrackChange::Pan(1.0)));
     rig.period(|c| if c == 0 { 0.5 } else { -0.25 });
     let out = rig.period(|c| if c == 0 { 0.5 } else { -0.25 });
-    assert!(all(&rig.channel(&out, 0), 0.0), "full right removes the left");
+    assert!(
+        all(&rig.channel(&out, 0), 0.0),
+        "full right removes the left"
+    );
     assert!(all(&rig.channel(&out, 1), -0.25));
 }
 
@@ -97,7 +105,10 @@ fn solo_in_place_mutes_the_others_but_not_the_buses() {
         "only the soloed track, through its group: {:?}",
         rig.channel(&out, 0)
     );
-    assert!(all(&rig.channel(&out, 2), 0.25), "its send still reaches the aux");
+    assert!(
+        all(&rig.channel(&out, 2), 0.25),
+        "its send still reaches the aux"
+    );
 
     // Two soloed tracks are both heard; a muted soloed track is not.
     rig.send(Command::Track(2, TrackChange::Solo(true)));
@@ -105,7 +116,10 @@ fn solo_in_place_mutes_the_others_but_not_the_buses() {
     rig.period(level);
     let out = rig.period(level);
     assert!(all(&rig.channel(&out, 0), 0.125));
-    assert!(all(&rig.channel(&out, 2), 0.0), "a muted track sends nothing");
+    assert!(
+        all(&rig.channel(&out, 2), 0.0),
+        "a muted track sends nothing"
+    );
 
     // Unsoloing everything brings the others back.
     rig.send(Command::Track(1, TrackChange::Solo(false)));
@@ -141,7 +155,10 @@ fn pre_fader_send_ignores_the_fader_post_fader_follows_it() {
         let out = rig.period(|_| 0.5);
         let g = capstan_mixer::gain::db_to_gain(fader, 12.0);
         assert!(all(&rig.channel(&out, 2), 0.5), "pre-fader at {fader} dB");
-        assert!(all(&rig.channel(&out, 4), 0.5 * g), "post-fader at {fader} dB");
+        assert!(
+            all(&rig.channel(&out, 4), 0.5 * g),
+            "post-fader at {fader} dB"
+        );
         assert!(all(&rig.channel(&out, 0), 0.5 * g), "main at {fader} dB");
     }
     // A send's level applies to it alone.
@@ -214,7 +231,10 @@ fn buses_play_on_their_output_pairs_and_share_a_pair_by_summing() {
     let mut rig = Rig::new(&state, 1, 5);
     let out = rig.period(|_| 0.25);
     assert!(all(&rig.channel(&out, 1), 0.5), "master and aux B summed");
-    assert!(all(&rig.channel(&out, 2), 0.25), "aux A's right on output 2");
+    assert!(
+        all(&rig.channel(&out, 2), 0.25),
+        "aux A's right on output 2"
+    );
     assert!(all(&rig.channel(&out, 3), 0.0));
     assert!(all(&rig.channel(&out, 4), 0.0), "unused outputs are silent");
     rig.send(Command::Master(BusChange::Output(None)));
@@ -232,5 +252,8 @@ fn trim_and_fader_limits() {
     let mut rig = Rig::new(&state, 1, 2);
     let out = rig.period(|_| 0.001);
     let db = gain_to_db(rig.channel(&out, 0)[0] / 0.001);
-    assert!((db - 30.0).abs() < 1e-3, "+18 trim and +12 fader at most: {db} dB");
+    assert!(
+        (db - 30.0).abs() < 1e-3,
+        "+18 trim and +12 fader at most: {db} dB"
+    );
 }
