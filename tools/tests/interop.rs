@@ -1,6 +1,7 @@
 //! Interoperability: takes recorded by the `capstan` binary (mono and poly; 16, 24, 32 and 32f
-//! bits; 1, 2 and 8 channels) are read by tools nobody here wrote: ffprobe, sndfile-info,
-//! mediainfo and Python's wavinfo.
+//! bits; 1, 2 and 8 channels), and one of them again with markers (cue points after the data,
+//! iXML sync points), are read by tools nobody here wrote: ffprobe, sndfile-info, mediainfo and
+//! Python's wavinfo.
 //!
 //! A missing tool fails the test when `CI` is set and skips it (with a message) otherwise. The
 //! Python used for wavinfo is `$CAPSTAN_PYTHON` if set, else `python3`.
@@ -116,7 +117,45 @@ fn record_all(root: &Path) -> Vec<Take> {
             }
         }
     }
+    let marked = with_markers(root, &takes);
+    takes.push(marked);
     takes
+}
+
+/// The markers the marked take carries.
+const MARKERS: [(u64, &str); 3] = [(0, "XRUN"), (4801, "DROP 480 frames"), (FRAMES - 1, "M1")];
+
+/// The poly 24-bit stereo take written again, audio and metadata alike, with [`MARKERS`].
+fn with_markers(root: &Path, takes: &[Take]) -> Take {
+    let src = takes
+        .iter()
+        .find(|t| t.label == "poly-24-2ch")
+        .expect("the poly 24-bit stereo take");
+    let from = &src.files[0];
+    let w = capstan_bwf::read(from).expect("capstan_bwf::read");
+    let spec = w.fmt.as_ref().and_then(|f| f.spec()).expect("a spec");
+    let data = w.data.expect("a data chunk");
+    let bytes = std::fs::read(from).unwrap();
+    let audio = &bytes[data.offset as usize..(data.offset + data.declared) as usize];
+    let meta = capstan_bwf::FileMeta {
+        bext: w.bext.clone().expect("bext"),
+        ixml: w.ixml.clone().expect("iXML"),
+    };
+    let dir = root.join("poly-24-2ch-markers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(from.file_name().unwrap());
+    let mut wr = capstan_bwf::WavWriter::create(&path, spec, &meta, Default::default()).unwrap();
+    wr.write_frames(audio).unwrap();
+    for (at, label) in MARKERS {
+        wr.add_marker(at, label);
+    }
+    wr.finish().unwrap();
+    Take {
+        label: "poly-24-2ch-markers".into(),
+        channels: src.channels,
+        layout: src.layout,
+        files: vec![path],
+    }
 }
 
 fn track_name(i: usize) -> String {
@@ -189,7 +228,7 @@ fn ffprobe_reads_duration_and_time_reference() {
     }
     let want = FRAMES as f64 / f64::from(RATE);
     let frame = 1.0 / f64::from(RATE);
-    check_all("ffprobe", |_, _, f| {
+    check_all("ffprobe", |take, _, f| {
         let mut p = Vec::new();
         let o = run(Command::new("ffprobe")
             .args([
@@ -197,6 +236,7 @@ fn ffprobe_reads_duration_and_time_reference() {
                 "error",
                 "-show_format",
                 "-show_streams",
+                "-show_chapters",
                 "-of",
                 "json",
             ])
@@ -227,6 +267,26 @@ fn ffprobe_reads_duration_and_time_reference() {
             if ts.abs_diff(FRAMES) > 1 {
                 p.push(format!("duration_ts {ts}, expected {FRAMES}"));
             }
+        }
+        // ffprobe shows cue points as chapters, titled with their labels.
+        let chapters: Vec<(u64, String)> = j["chapters"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| {
+                        let title = c["tags"]["title"].as_str().unwrap_or("").to_string();
+                        (c["start"].as_u64().unwrap_or(u64::MAX), title)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let want: Vec<(u64, String)> = if take.label.ends_with("markers") {
+            MARKERS.iter().map(|&(p, l)| (p, l.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        if chapters != want {
+            p.push(format!("chapters {chapters:?}, expected {want:?}"));
         }
         let ours = capstan_bwf::read(f).expect("capstan_bwf::read");
         let bext = ours.bext.expect("our reader finds bext");
@@ -294,7 +354,10 @@ fn mediainfo_does_not_see_truncation() {
 const WAVINFO_SCRIPT: &str = r#"
 import json, sys, wavinfo
 r = wavinfo.WavInfoReader(sys.argv[1])
-out = {"bext": None, "ixml": None}
+out = {"bext": None, "ixml": None, "cues": []}
+if r.cues is not None:
+    for n, frame in r.cues.each_cue():
+        out["cues"].append([frame, r.cues.label_and_note(n)[0]])
 if r.bext is not None:
     out["bext"] = {"time_reference": r.bext.time_reference, "originator": r.bext.originator}
 if r.ixml is not None:
@@ -379,6 +442,32 @@ fn wavinfo_reads_bext_and_ixml() {
         let want = expected_tracks(take, i);
         if names != want {
             p.push(format!("wavinfo track names {names:?}, expected {want:?}"));
+        }
+        let cues: Vec<(u64, String)> = j["cues"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| {
+                        let label = c[1].as_str().unwrap_or("").to_string();
+                        (c[0].as_u64().unwrap_or(u64::MAX), label)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ours_cues: Vec<(u64, String)> = ours
+            .markers
+            .iter()
+            .map(|m| (m.position, m.label.clone()))
+            .collect();
+        let want_cues: Vec<(u64, String)> = if take.label.ends_with("markers") {
+            MARKERS.iter().map(|&(p, l)| (p, l.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        if cues != want_cues || ours_cues != want_cues {
+            p.push(format!(
+                "cue points: wavinfo {cues:?}, ours {ours_cues:?}, expected {want_cues:?}"
+            ));
         }
         let ours_names: Vec<&str> = ixml.tracks.iter().map(|t| t.name.as_str()).collect();
         if ours_names != want {
