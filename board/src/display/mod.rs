@@ -9,10 +9,12 @@
 //!   pixel, the screen scaled up by a whole factor and centred;
 //! - [`SimDisplay`]: no panel; keeps frames for PNG snapshots and terminal rendering.
 //!
-//! Drawing is a pure function of the UI state ([`capstan_ui::draw`]); nothing here is called
-//! from the audio thread.
+//! Drawing is a pure function of the UI state ([`capstan_ui::draw`]). The UI thread opens the
+//! display its [`DisplayConfig`] names with [`open`] and calls [`Panel::show`] with each new
+//! state; nothing here is called from the audio thread.
 
 mod fbdev;
+mod open;
 mod sim;
 mod ssd1306;
 mod st7789;
@@ -24,6 +26,7 @@ use embedded_graphics::primitives::Rectangle;
 
 pub use capstan_ui::Framebuffer;
 pub use fbdev::{FbDisplay, PixelLayout};
+pub use open::{open, DisplayConfig, Panel};
 pub use sim::SimDisplay;
 pub use ssd1306::{Ssd1306Config, Ssd1306Display};
 pub use st7789::{St7789Config, St7789Display};
