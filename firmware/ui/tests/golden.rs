@@ -204,6 +204,19 @@ fn every_screen_matches_its_golden_image() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[test]
+fn the_terminal_shows_the_small_panel_in_half_blocks() {
+    let image = render::<BinaryColor>(&show_with_drops(), SMALL_PANEL);
+    let text = capstan_ui::terminal::half_blocks(&image);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/home_drops_64_tracks_128x64.txt");
+    if std::env::var_os("CAPSTAN_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, golden, "{}", path.display());
+}
+
 /// Lit pixels of the small panel's drop-counter row (y 33 to 46).
 fn lit_in_drop_row(image: &RgbImage) -> usize {
     image.pixels[33 * 128..47 * 128]
