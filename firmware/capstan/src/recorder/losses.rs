@@ -1,4 +1,4 @@
-//! Losses as markers in the take's files: "XRUN" where the device overran, "DROP <n> frames"
+//! Losses as markers in the take's files: "XRUN" where the device overran, "DROP n frames"
 //! where a full ring threw frames away, each at its place in the files.
 
 use crate::engine::{EngineEvent, LossKind};
