@@ -6,7 +6,7 @@ use embedded_graphics::primitives::Rectangle;
 
 use crate::meter::{meters, MeterStyle};
 use crate::palette::Palette;
-use crate::state::{Severity, UiState};
+use crate::state::{Alert, Severity, UiState};
 use crate::time::{format_elapsed, format_remaining};
 use crate::widgets::{
     chars_in, fill, fit, on, text, text_right, transport_band, transport_symbol, Layout,
@@ -34,7 +34,7 @@ pub(crate) fn draw<D: DrawTarget<Color = C>, C: Palette>(
         let take = fit(&state.take, chars_in(layout.text, layout.width() - 2 * pad));
         text(target, take, Point::new(pad, y), layout.text, C::TEXT)?;
         y += line_h;
-        text(target, &left, Point::new(pad, y), layout.text, C::TEXT)?;
+        record_time(state, target, layout, &left, Point::new(pad, y), false)?;
         alert_count(state, target, layout, Point::new(layout.width() - pad, y))?;
     } else {
         let room = layout.width() - 6 * (left.len() as i32 + 1);
@@ -45,13 +45,8 @@ pub(crate) fn draw<D: DrawTarget<Color = C>, C: Palette>(
             layout.text,
             C::TEXT,
         )?;
-        text_right(
-            target,
-            &left,
-            Point::new(layout.width(), y),
-            layout.text,
-            C::TEXT,
-        )?;
+        let at = Point::new(layout.width(), y);
+        record_time(state, target, layout, &left, at, true)?;
     }
     y += line_h;
     drop_row(
@@ -62,6 +57,36 @@ pub(crate) fn draw<D: DrawTarget<Color = C>, C: Palette>(
     )?;
     y += status_h as i32 + if layout.large { 4 } else { 1 };
     meter_rows(state, target, layout, y)
+}
+
+/// The record time left, at `at` (its top-right corner when `right`), on a band while the card
+/// is nearly full or full.
+fn record_time<D: DrawTarget<Color = C>, C: Palette>(
+    state: &UiState,
+    target: &mut D,
+    layout: &Layout,
+    label: &str,
+    at: Point,
+    right: bool,
+) -> Result<(), D::Error> {
+    let low = state
+        .alerts
+        .iter()
+        .any(|a| matches!(a, Alert::CardNearlyFull { .. } | Alert::DiskFull));
+    let font = layout.text;
+    let width = label.len() as i32 * (font.character_size.width + font.character_spacing) as i32;
+    let left = if right { at.x - width } else { at.x };
+    let mut color = C::TEXT;
+    if low {
+        let band = if C::COLOUR { C::WARNING } else { C::TEXT };
+        let area = Rectangle::new(
+            Point::new(left - 1, at.y),
+            Size::new(width as u32 + 2, font.character_size.height),
+        );
+        fill(target, area, band)?;
+        color = on(band);
+    }
+    text(target, label, Point::new(left, at.y), font, color)
 }
 
 /// The transport band: symbol and word on the left, elapsed time on the right.

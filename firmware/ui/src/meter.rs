@@ -127,6 +127,12 @@ fn bar_column<D: DrawTarget<Color = C>, C: Palette>(
             from = to;
         }
     }
+    if lit == 0 && !C::COLOUR && h > 0 {
+        // A monochrome panel has no unlit colour: a silent track keeps a floor line so that
+        // every track can be seen.
+        let floor = Rectangle::new(Point::new(at.x, bottom - 1), Size::new(size.width, 1));
+        fill(target, floor, C::METER_LOW)?;
+    }
     let hold = lit_pixels(track.hold_dbfs, h);
     // On a monochrome panel a hold line inside the lit bar could not be seen: only above it.
     if hold > lit || (C::COLOUR && hold > 0) {
