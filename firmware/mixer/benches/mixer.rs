@@ -68,7 +68,7 @@ fn input(periods: usize) -> Vec<u8> {
 
 /// Periods timed together: long enough for the clock's resolution, short enough that many
 /// batches see no other process on the core.
-const BATCH: u64 = 100;
+const BATCH: u64 = 20;
 
 /// Runs `n` periods (rounded up to whole batches); with `ramping`, every track's fader moves
 /// before every period, so every gain of every track ramps. Returns the seconds per period

@@ -97,11 +97,9 @@ fn spread<const B: usize>(
     let frame_bytes = channels * B;
     let frames = input.len() / frame_bytes;
     for (c, dst) in out.chunks_exact_mut(stride).take(channels).enumerate() {
-        let mut at = c * B;
-        for d in &mut dst[..frames] {
-            let s: [u8; B] = input[at..at + B].try_into().expect("B bytes");
-            *d = decode(s);
-            at += frame_bytes;
+        let samples = input[c * B..].windows(B).step_by(frame_bytes);
+        for (d, s) in dst[..frames].iter_mut().zip(samples) {
+            *d = decode(s.try_into().expect("B bytes"));
         }
     }
 }

@@ -8,64 +8,34 @@
 
 use std::sync::Arc;
 
+use crate::ballistics::MeterBank;
 use crate::bus::Bus;
 use crate::command::{Command, MixerControl, COMMAND_CAPACITY};
-use crate::convert::{deinterleave, encode, RawFormat};
 use crate::gain::{fill_ramp, mix_ramped};
-use crate::meter::{MeterBank, Meters};
+use crate::legs::Legs;
+use crate::meter::Meters;
 use crate::spec::{MixerError, MixerSpec};
-use crate::state::{Destination, MixerState};
-use crate::strip::{Gains, Route, Strip};
+use crate::state::MixerState;
+use crate::strip::{Gains, Strip};
 use crate::{MAX_AUXES, MAX_GROUPS, MAX_TRACKS};
-
-/// Why a `process` call did nothing: the buffers handed in do not fit the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ProcessError {
-    /// More frames than one period.
-    #[error(
-        "{frames} frames in one call, but the mixer's period is {period}: call once per period"
-    )]
-    TooManyFrames {
-        /// Frames asked for.
-        frames: usize,
-        /// The period the mixer was built for.
-        period: usize,
-    },
-    /// The input buffer is too short for the frames asked for.
-    #[error("the input holds {got} bytes or samples, but the frames asked for need {need}")]
-    InputTooShort {
-        /// What the call needs.
-        need: usize,
-        /// What it was given.
-        got: usize,
-    },
-    /// The output buffer is too short for the frames asked for.
-    #[error("the output holds {got} bytes or samples, but the frames asked for need {need}")]
-    OutputTooShort {
-        /// What the call needs.
-        need: usize,
-        /// What it was given.
-        got: usize,
-    },
-}
 
 /// The monitor mixer as the audio thread runs it. Everything it needs is allocated by
 /// [`Mixer::new`]; processing never allocates, locks or blocks.
 pub struct Mixer {
-    spec: MixerSpec,
+    pub(crate) spec: MixerSpec,
     strips: heapless::Vec<Strip, MAX_TRACKS>,
     groups: heapless::Vec<Bus, MAX_GROUPS>,
     auxes: heapless::Vec<Bus, MAX_AUXES>,
     master: Bus,
     commands: rtrb::Consumer<Command>,
     /// Captured channels, channel-major, `period` frames each.
-    input: Vec<f32>,
+    pub(crate) input: Vec<f32>,
     /// Bus buffers, `period` frames per side: master L, R, then each group's, then each aux's.
     buses: Vec<f32>,
     ramp: Vec<f32>,
     ramp_len: usize,
-    /// Interleaved output for [`Mixer::process_raw`].
-    scratch: Vec<f32>,
+    /// Interleaved output for [`process_raw`](Mixer::process_raw).
+    pub(crate) scratch: Vec<f32>,
     meters: MeterBank,
     dirty: bool,
 }
@@ -116,119 +86,6 @@ impl Mixer {
         &self.spec
     }
 
-    /// Mixes `frames` interleaved frames of raw captured bytes (in the spec's input format and
-    /// channel count) into `output`, interleaved `f32` with the spec's output channel count.
-    /// Output channels no bus plays on are silent.
-    ///
-    /// This is realtime-safe.
-    pub fn process(
-        &mut self,
-        input: &[u8],
-        frames: usize,
-        output: &mut [f32],
-    ) -> Result<(), ProcessError> {
-        self.check(
-            frames,
-            input.len(),
-            self.spec.input_format.bytes(),
-            output.len(),
-        )?;
-        let (ch, p) = (
-            usize::from(self.spec.input_channels),
-            self.spec.period_frames,
-        );
-        deinterleave(
-            self.spec.input_format,
-            input,
-            ch,
-            frames,
-            &mut self.input,
-            p,
-        );
-        self.run(frames, output);
-        Ok(())
-    }
-
-    /// As [`process`](Self::process), from interleaved `f32` frames (full scale ±1.0) in the
-    /// spec's input channel count, whatever the spec's input format: for offline mixing.
-    ///
-    /// This is realtime-safe.
-    pub fn process_f32(
-        &mut self,
-        input: &[f32],
-        frames: usize,
-        output: &mut [f32],
-    ) -> Result<(), ProcessError> {
-        self.check(frames, input.len(), 1, output.len())?;
-        let (ch, p) = (
-            usize::from(self.spec.input_channels),
-            self.spec.period_frames,
-        );
-        for (c, dst) in self.input.chunks_exact_mut(p).enumerate() {
-            for (d, frame) in dst.iter_mut().zip(input.chunks_exact(ch).take(frames)) {
-                *d = frame[c];
-            }
-        }
-        self.run(frames, output);
-        Ok(())
-    }
-
-    /// As [`process`](Self::process), writing the output as raw interleaved bytes in `format`
-    /// (rounded and clamped), ready for the monitor playback device.
-    ///
-    /// This is realtime-safe.
-    pub fn process_raw(
-        &mut self,
-        input: &[u8],
-        frames: usize,
-        output: &mut [u8],
-        format: RawFormat,
-    ) -> Result<(), ProcessError> {
-        let samples = frames * usize::from(self.spec.output_channels);
-        let need = samples * format.bytes();
-        if output.len() < need {
-            return Err(ProcessError::OutputTooShort {
-                need,
-                got: output.len(),
-            });
-        }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let result = self.process(input, frames, &mut scratch);
-        if result.is_ok() {
-            encode(format, &scratch[..samples], output);
-        }
-        self.scratch = scratch;
-        result
-    }
-
-    fn check(
-        &self,
-        frames: usize,
-        input_len: usize,
-        unit: usize,
-        output_len: usize,
-    ) -> Result<(), ProcessError> {
-        let period = self.spec.period_frames;
-        if frames > period {
-            return Err(ProcessError::TooManyFrames { frames, period });
-        }
-        let need = frames * usize::from(self.spec.input_channels) * unit;
-        if input_len < need {
-            return Err(ProcessError::InputTooShort {
-                need,
-                got: input_len,
-            });
-        }
-        let need = frames * usize::from(self.spec.output_channels);
-        if output_len < need {
-            return Err(ProcessError::OutputTooShort {
-                need,
-                got: output_len,
-            });
-        }
-        Ok(())
-    }
-
     fn update_targets(&mut self) {
         let soloing = self.strips.iter().any(|s| s.solo);
         for s in self.strips.iter_mut() {
@@ -260,7 +117,7 @@ impl Mixer {
     }
 
     /// One period on the converted input, into interleaved `f32` output.
-    fn run(&mut self, frames: usize, output: &mut [f32]) {
+    pub(crate) fn run(&mut self, frames: usize, output: &mut [f32]) {
         if frames == 0 {
             return;
         }
@@ -372,44 +229,6 @@ impl Mixer {
                 frame[cl] += l;
                 frame[cr] += r;
             }
-        }
-    }
-}
-
-/// What mixing one strip's legs needs: its inputs, the bus buffers and the ramp.
-struct Legs<'a> {
-    input: &'a [f32],
-    buses: &'a mut [f32],
-    period: usize,
-    frames: usize,
-    groups: usize,
-    ramp: &'a [f32],
-}
-
-impl Legs<'_> {
-    fn mix(mut self, route: Route, from: &Gains, to: &Gains) {
-        self.mix_route(route, from, to);
-    }
-
-    /// Adds the strip's left and right legs on `route` to its destination and aux buses.
-    fn mix_route(&mut self, route: Route, from: &Gains, to: &Gains) {
-        let (p, n) = (self.period, self.frames);
-        let l = &self.input[usize::from(route.src[0]) * p..][..n];
-        let r = &self.input[usize::from(route.src[1]) * p..][..n];
-        let dest = match route.dest {
-            Destination::Master => 0,
-            Destination::Group(g) => 1 + usize::from(g),
-        };
-        let buses = std::iter::once((dest, from.dest, to.dest))
-            .chain((0..MAX_AUXES).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])));
-        for (bus, f, t) in buses {
-            if f == [0.0; 2] && t == [0.0; 2] {
-                continue;
-            }
-            let side = &mut self.buses[2 * bus * p..][..2 * p];
-            let (bl, br) = side.split_at_mut(p);
-            mix_ramped(&mut bl[..n], l, f[0], t[0], self.ramp);
-            mix_ramped(&mut br[..n], r, f[1], t[1], self.ramp);
         }
     }
 }

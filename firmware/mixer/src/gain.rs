@@ -19,8 +19,7 @@ pub const FADER_MAX_DB: f32 = 12.0;
 ///
 /// This is realtime-safe.
 pub fn db_to_gain(db: f32, max_db: f32) -> f32 {
-    // `!(db > SILENCE_DB)` also catches NaN.
-    if !(db > SILENCE_DB) {
+    if db.is_nan() || db <= SILENCE_DB {
         return 0.0;
     }
     let db = db.min(max_db);

@@ -26,21 +26,25 @@
 //! needed for bit-identity (another compiler or target may round differently).
 #![forbid(unsafe_code)]
 
+mod ballistics;
 mod bus;
 pub mod command;
 pub mod convert;
 pub mod engine;
 pub mod gain;
+mod legs;
 pub mod meter;
 pub mod pan;
+pub mod process;
 pub mod spec;
 pub mod state;
 mod strip;
 
 pub use command::{BusChange, Command, ControlError, MixerControl, TrackChange};
 pub use convert::RawFormat;
-pub use engine::{Mixer, ProcessError};
+pub use engine::Mixer;
 pub use meter::{ChannelMeter, Meters};
+pub use process::ProcessError;
 pub use spec::{MixerError, MixerSpec};
 pub use state::{BusState, Destination, MixerState, SendState, TrackInput, TrackState};
 
