@@ -144,7 +144,7 @@ impl Mixer {
 
     fn mix_tracks(&mut self, frames: usize) {
         let p = self.spec.period_frames;
-        let groups = self.groups.len();
+        let (groups, auxes) = (self.groups.len(), self.auxes.len());
         let ramp = &self.ramp[..frames];
         for (i, strip) in self.strips.iter_mut().enumerate() {
             let want = strip.wanted_route();
@@ -154,20 +154,20 @@ impl Mixer {
                 self.meters
                     .update(m + k, &self.input[usize::from(c) * p..][..frames]);
             }
-            let legs = Legs {
+            let mut legs = Legs {
                 input: &self.input,
                 buses: &mut self.buses,
                 period: p,
                 frames,
                 groups,
+                auxes,
                 ramp,
             };
             if want == strip.route {
                 legs.mix(strip.route, &strip.current, &strip.target);
             } else {
                 // A new input or destination: fade the old route out as the new one fades in.
-                let mut legs = legs;
-                legs.mix_route(strip.route, &strip.current, &Gains::SILENT);
+                legs.mix(strip.route, &strip.current, &Gains::SILENT);
                 legs.mix(want, &Gains::SILENT, &strip.target);
                 strip.route = want;
             }

@@ -6,22 +6,25 @@ use crate::strip::{Gains, Route};
 use crate::MAX_AUXES;
 
 /// What mixing one strip's legs needs: its inputs, the bus buffers and the ramp.
+///
+/// The buffers are laid out as [`Mixer`](crate::Mixer) keeps them: `input` channel-major,
+/// `buses` the master's left and right, then each group's, then each aux's, `period` apart.
 pub(crate) struct Legs<'a> {
     pub input: &'a [f32],
     pub buses: &'a mut [f32],
     pub period: usize,
     pub frames: usize,
     pub groups: usize,
+    pub auxes: usize,
     pub ramp: &'a [f32],
 }
 
 impl Legs<'_> {
-    pub fn mix(mut self, route: Route, from: &Gains, to: &Gains) {
-        self.mix_route(route, from, to);
-    }
-
-    /// Adds the strip's left and right legs on `route` to its destination and aux buses.
-    pub fn mix_route(&mut self, route: Route, from: &Gains, to: &Gains) {
+    /// Adds the strip's left and right legs on `route` to its destination and aux buses, with
+    /// gains ramping from `from` to `to`.
+    ///
+    /// This is realtime-safe.
+    pub fn mix(&mut self, route: Route, from: &Gains, to: &Gains) {
         let (p, n) = (self.period, self.frames);
         let l = &self.input[usize::from(route.src[0]) * p..][..n];
         let r = &self.input[usize::from(route.src[1]) * p..][..n];
@@ -30,7 +33,7 @@ impl Legs<'_> {
             Destination::Group(g) => 1 + usize::from(g),
         };
         let buses = std::iter::once((dest, from.dest, to.dest))
-            .chain((0..MAX_AUXES).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])));
+            .chain((0..self.auxes.min(MAX_AUXES)).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])));
         for (bus, f, t) in buses {
             if f == [0.0; 2] && t == [0.0; 2] {
                 continue;
