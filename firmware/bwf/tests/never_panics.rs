@@ -14,7 +14,8 @@ use capstan_bwf::{verify, SampleFormat, WriterOptions};
 use common::*;
 use proptest::prelude::*;
 
-/// Valid files to mutate: plain RIFF 24-bit stereo, float mono with fact, and an RF64 file.
+/// Valid files to mutate: plain RIFF 24-bit stereo, float mono with fact, an RF64 file, and a
+/// file with markers.
 fn seeds() -> &'static [Vec<u8>] {
     static SEEDS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -45,6 +46,16 @@ fn seeds() -> &'static [Vec<u8>] {
             assert_eq!(fin.rf64, i == 2);
             out.push(std::fs::read(&p).unwrap());
         }
+        // Markers: iXML sync points, and cue and LIST chunks after the data.
+        let s = spec(1, 48000, SampleFormat::I24);
+        let p = dir.path().join("marked.wav");
+        let mut w =
+            capstan_bwf::WavWriter::create(&p, s, &meta(s), WriterOptions::default()).unwrap();
+        w.write_frames(&counter_bytes(s, 0, 41)).unwrap();
+        w.add_marker(3, "XRUN");
+        w.add_marker(40, "DROP 480 frames");
+        w.finish().unwrap();
+        out.push(std::fs::read(&p).unwrap());
         out
     })
 }
@@ -257,14 +268,14 @@ proptest! {
     }
 
     #[test]
-    fn mutated_valid_files(seed in 0usize..3, muts in prop::collection::vec(mutation(), 1..5)) {
+    fn mutated_valid_files(seed in 0usize..4, muts in prop::collection::vec(mutation(), 1..5)) {
         let b = apply(seeds()[seed].clone(), &muts);
         let dir = tempfile::tempdir().unwrap();
         exercise(&b, dir.path())?;
     }
 
     #[test]
-    fn valid_files_cut_anywhere(seed in 0usize..3, cut in any::<usize>(), flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..3)) {
+    fn valid_files_cut_anywhere(seed in 0usize..4, cut in any::<usize>(), flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..3)) {
         let mut b = seeds()[seed].clone();
         let n = b.len();
         b.truncate(cut % (n + 1));
