@@ -11,6 +11,37 @@
 //!   and hands the change to the audio thread through a lock-free ring.
 //! - [`Meters`] are read by any thread from atomics.
 //!
+//! ```
+//! use capstan_mixer::{Command, Mixer, MixerSpec, MixerState, RawFormat, TrackChange};
+//!
+//! let state: MixerState = toml::from_str(
+//!     r#"
+//!     tracks = [{ name = "Vox", input = 0 }, { name = "Gtr", input = 1, pan = 0.5 }]
+//!     master = { output = [0, 1] }
+//!     "#,
+//! )?;
+//! let spec = MixerSpec {
+//!     input_channels: 2,
+//!     input_format: RawFormat::S16Le,
+//!     output_channels: 2,
+//!     rate: 48_000,
+//!     period_frames: 64,
+//! };
+//! let (mut mixer, mut control) = Mixer::new(&state, spec)?;
+//! let meters = mixer.meters(); // hand this to the UI thread
+//!
+//! // UI thread: pull the guitar down 6 dB; the next period ramps to it.
+//! control.send(Command::Track(1, TrackChange::Fader(-6.0)))?;
+//!
+//! // Audio thread, once per period: captured S16_LE frames in, monitor frames out.
+//! let captured = [0u8; 64 * 2 * 2];
+//! let mut monitor = [0f32; 64 * 2];
+//! mixer.process(&captured, 64, &mut monitor)?;
+//! assert_eq!(meters.periods(), 1);
+//! assert_eq!(control.state().tracks[1].fader_db, -6.0); // what to save with the take
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Every parameter change is a linear gain ramp over the next period (routing and input changes
 //! crossfade over it), so faders, mutes and pans move without zipper noise or clicks.
 //!
