@@ -119,4 +119,6 @@ pub trait Buttons {
 }
 
 #[cfg(test)]
+mod debounce_props;
+#[cfg(test)]
 mod tests;
