@@ -71,9 +71,7 @@ pub fn deinterleave(
         RawFormat::S16Le => spread::<2>(input, channels, out, stride, |b| {
             f32::from(i16::from_le_bytes(b)) * S16
         }),
-        RawFormat::S24_3Le => spread::<3>(input, channels, out, stride, |b| {
-            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24
-        }),
+        RawFormat::S24_3Le => spread_s24_3(input, channels, frames, out, stride),
         RawFormat::S24Le => spread::<4>(input, channels, out, stride, |b| {
             (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24
         }),
@@ -100,6 +98,26 @@ fn spread<const B: usize>(
         let samples = input[c * B..].windows(B).step_by(frame_bytes);
         for (d, s) in dst[..frames].iter_mut().zip(samples) {
             *d = decode(s.try_into().expect("B bytes"));
+        }
+    }
+}
+
+/// `S24_3LE` reads each sample as four bytes (one load instead of three) and drops the byte of
+/// the next sample; only the buffer's very last sample has no byte after it.
+fn spread_s24_3(input: &[u8], channels: usize, frames: usize, out: &mut [f32], stride: usize) {
+    let frame_bytes = channels * 3;
+    for (c, dst) in out.chunks_exact_mut(stride).take(channels).enumerate() {
+        let samples = input[c * 3..].windows(4).step_by(frame_bytes);
+        let mut done = 0;
+        for (d, s) in dst[..frames].iter_mut().zip(samples) {
+            let v = u32::from_le_bytes(s.try_into().expect("4 bytes"));
+            *d = ((v << 8) as i32 >> 8) as f32 * S24;
+            done += 1;
+        }
+        if done < frames {
+            let at = (frames - 1) * frame_bytes + c * 3;
+            let b = &input[at..at + 3];
+            dst[frames - 1] = (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24;
         }
     }
 }

@@ -32,8 +32,10 @@ impl Legs<'_> {
             Destination::Master => 0,
             Destination::Group(g) => 1 + usize::from(g),
         };
-        let buses = std::iter::once((dest, from.dest, to.dest))
-            .chain((0..self.auxes.min(MAX_AUXES)).map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])));
+        let buses = std::iter::once((dest, from.dest, to.dest)).chain(
+            (0..self.auxes.min(MAX_AUXES))
+                .map(|a| (1 + self.groups + a, from.sends[a], to.sends[a])),
+        );
         for (bus, f, t) in buses {
             if f == [0.0; 2] && t == [0.0; 2] {
                 continue;

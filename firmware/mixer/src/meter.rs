@@ -41,6 +41,8 @@ pub struct ChannelMeter {
 
 impl ChannelMeter {
     /// The current peak, as a linear amplitude (1.0 = full scale).
+    ///
+    /// This is realtime-safe, as is every reader here.
     pub fn peak(&self) -> f32 {
         f32::from_bits(self.peak.load(Ordering::Relaxed))
     }
