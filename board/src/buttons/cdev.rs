@@ -1,8 +1,15 @@
 //! The buttons on GPIO lines through the character device (gpio-cdev, v1 uAPI). One event
 //! handle per line, waited on together with poll(2); edges are stamped by the kernel on
-//! CLOCK_MONOTONIC (Linux 5.7 and later) and debounced here, since v1 has no kernel debounce.
+//! CLOCK_MONOTONIC (Linux 5.7 and later; older kernels stamp on CLOCK_REALTIME, and their edges
+//! are then stamped when read) and debounced here, since v1 has no kernel debounce.
+//!
 //! The kernel queues only 16 events per line, so [`Buttons::next_event`] should be called
-//! often (every few tens of milliseconds).
+//! often (every few tens of milliseconds, see [`crate::profile::POLL_INTERVAL`]); after each
+//! read the lines' levels are checked, so edges lost to a full queue cannot leave a button
+//! stuck down.
+//!
+//! On a gpio-sim chip (a test VM), the pull-up asked for here makes a line read released; write
+//! `pull-down` to its `sim_gpioN/pull` to press the button and `pull-up` to release it.
 
 use std::time::Duration;
 
@@ -123,6 +130,39 @@ impl CdevButtons {
         &self.notes
     }
 
+    /// Puts the batch in time order and makes it end on each line's present level. Stamps past
+    /// the clock's present (a kernel before 5.7 stamps on CLOCK_REALTIME) are brought back to
+    /// it; a line whose last edge disagrees with its level (edges lost to a full kernel queue)
+    /// gets one more edge, now, at its level.
+    fn check_levels(&mut self) -> Result<(), ButtonError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let latest = monotonic_now()?;
+        for edge in &mut self.batch {
+            edge.0 = edge.0.min(latest);
+        }
+        self.batch.sort_by_key(|&(at, _, _)| at);
+        for line in &self.lines {
+            let Some(&(_, _, last)) = self.batch.iter().rev().find(|e| e.1 == line.button) else {
+                continue;
+            };
+            let level = line
+                .events
+                .get_value()
+                .map_err(|source| ButtonError::Read {
+                    button: line.button.label(),
+                    offset: line.offset,
+                    source,
+                })?
+                == 1;
+            if level != last {
+                self.batch.push((latest, line.button, level));
+            }
+        }
+        Ok(())
+    }
+
     /// Waits up to `timeout_ms` for edges and reads every one that is ready into the batch.
     fn read_edges(&mut self, timeout_ms: i32) -> Result<(), ButtonError> {
         let ready: Vec<bool> = {
@@ -172,7 +212,7 @@ impl Buttons for CdevButtons {
             let wait_ms = wake.saturating_sub(now).as_nanos().div_ceil(1_000_000);
             self.read_edges(wait_ms.min(i32::MAX as u128) as i32)?;
             // Drain what else is queued without waiting, then debounce in time order up to the
-            // time taken before the drain, so no unread edge is settled over.
+            // time taken before the drain, so no edge still unread is settled over.
             let now = monotonic_now()?;
             loop {
                 let before = self.batch.len();
@@ -181,7 +221,7 @@ impl Buttons for CdevButtons {
                     break;
                 }
             }
-            self.batch.sort_by_key(|&(at, _, _)| at);
+            self.check_levels()?;
             for (at, button, down) in self.batch.drain(..) {
                 self.debouncer.edge(button, down, at);
             }
