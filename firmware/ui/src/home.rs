@@ -191,7 +191,11 @@ fn drop_row<D: DrawTarget<Color = C>, C: Palette>(
         on(C::CRITICAL),
     )?;
     if !layout.large && !state.alerts.is_empty() {
-        let count = format!("!{}", state.alerts.len());
+        let n = state.alerts.len();
+        let mut count = format!("{n} alert{}", if n == 1 { "" } else { "s" });
+        if chars_in(font, layout.width() - 2 * pad) < message.len() + count.len() + 1 {
+            count = format!("!{n}");
+        }
         text_right(
             target,
             &count,
