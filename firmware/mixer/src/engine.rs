@@ -1,7 +1,8 @@
 //! The realtime mixer: tracks into groups, auxes and the master, out to the monitor channels.
 //!
 //! Each period runs in a fixed order: drain the commands; convert the captured frames; meter
-//! each track's input and mix the tracks, in track order, into their destination and aux buses;
+//! each track's input and sum the tracks, in track order, into their destination and aux buses
+//! (a block of frames at a time, each block's sum held in registers);
 //! apply each group's gains, meter it and add it to the master, in group order; apply the auxes'
 //! and the master's gains and meter them; write the master and then the auxes, in aux order, to
 //! their output pairs.
@@ -11,8 +12,8 @@ use std::sync::Arc;
 use crate::ballistics::MeterBank;
 use crate::bus::Bus;
 use crate::command::{Command, MixerControl, COMMAND_CAPACITY};
+use crate::feeds::Feeds;
 use crate::gain::{fill_ramp, mix_ramped};
-use crate::legs::Legs;
 use crate::meter::Meters;
 use crate::spec::{MixerError, MixerSpec};
 use crate::state::MixerState;
@@ -32,6 +33,8 @@ pub struct Mixer {
     pub(crate) input: Vec<f32>,
     /// Bus buffers, `period` frames per side: master L, R, then each group's, then each aux's.
     buses: Vec<f32>,
+    /// What feeds each bus side this period.
+    feeds: Feeds,
     ramp: Vec<f32>,
     ramp_len: usize,
     /// Interleaved output for [`process_raw`](Mixer::process_raw).
@@ -63,6 +66,7 @@ impl Mixer {
             commands: rx,
             input: vec![0.0; usize::from(spec.input_channels) * p],
             buses: vec![0.0; 2 * (1 + state.groups.len() + state.auxes.len()) * p],
+            feeds: Feeds::new(state.groups.len(), state.auxes.len()),
             ramp: vec![0.0; p],
             ramp_len: 0,
             scratch: vec![0.0; usize::from(spec.output_channels) * p],
@@ -131,10 +135,6 @@ impl Mixer {
             fill_ramp(&mut self.ramp, frames);
             self.ramp_len = frames;
         }
-        let p = self.spec.period_frames;
-        for side in self.buses.chunks_exact_mut(p) {
-            side[..frames].fill(0.0);
-        }
         self.meters.begin(frames);
         self.mix_tracks(frames);
         self.mix_buses(frames);
@@ -144,8 +144,7 @@ impl Mixer {
 
     fn mix_tracks(&mut self, frames: usize) {
         let p = self.spec.period_frames;
-        let (groups, auxes) = (self.groups.len(), self.auxes.len());
-        let ramp = &self.ramp[..frames];
+        self.feeds.clear();
         for (i, strip) in self.strips.iter_mut().enumerate() {
             let want = strip.wanted_route();
             let m = self.meters.shared().track_channel(i);
@@ -154,25 +153,18 @@ impl Mixer {
                 self.meters
                     .update(m + k, &self.input[usize::from(c) * p..][..frames]);
             }
-            let mut legs = Legs {
-                input: &self.input,
-                buses: &mut self.buses,
-                period: p,
-                frames,
-                groups,
-                auxes,
-                ramp,
-            };
             if want == strip.route {
-                legs.mix(strip.route, &strip.current, &strip.target);
+                self.feeds.add(strip.route, &strip.current, &strip.target);
             } else {
                 // A new input or destination: fade the old route out as the new one fades in.
-                legs.mix(strip.route, &strip.current, &Gains::SILENT);
-                legs.mix(want, &Gains::SILENT, &strip.target);
+                self.feeds.add(strip.route, &strip.current, &Gains::SILENT);
+                self.feeds.add(want, &Gains::SILENT, &strip.target);
                 strip.route = want;
             }
             strip.current = strip.target;
         }
+        let ramp = &self.ramp[..frames];
+        self.feeds.sum(&self.input, &mut self.buses, p, ramp);
     }
 
     fn mix_buses(&mut self, frames: usize) {
