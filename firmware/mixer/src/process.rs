@@ -38,7 +38,12 @@ pub enum ProcessError {
 impl Mixer {
     /// Mixes `frames` interleaved frames of raw captured bytes (in the spec's input format and
     /// channel count) into `output`, interleaved `f32` with the spec's output channel count.
-    /// Output channels no bus plays on are silent.
+    /// Output channels no bus plays on are silent; samples past `frames` are left alone.
+    ///
+    /// Changes sent through the [`MixerControl`](crate::MixerControl) before the call take
+    /// effect in it, each gain ramping over the call's frames. Given the same calls the output
+    /// is the same, bit for bit (see the crate's Determinism section). Call it once per period
+    /// with at most `period_frames` frames; on an error nothing is processed.
     ///
     /// This is realtime-safe.
     pub fn process(

@@ -66,7 +66,8 @@ pub enum Destination {
     Group(u8),
 }
 
-/// A track's send to an aux bus.
+/// A track's send to an aux bus. The send follows the track's pan (or balance), mute, solo and
+/// polarity; a post-fader send follows its fader too.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SendState {
