@@ -82,16 +82,20 @@ pub(crate) fn apply_to_state(
         Command::Track(i, change) => {
             let i = usize::from(i);
             if i >= state.tracks.len() {
-                return Err(MixerError::Spec("a change to a track that does not exist"));
+                return Err(MixerError::NoSuch {
+                    what: "track",
+                    index: i,
+                    count: state.tracks.len(),
+                });
             }
             let mut next = state.tracks[i].clone();
             let t = &mut next;
             match change {
                 TrackChange::Input(input) => {
                     if input.is_stereo() != t.input.is_stereo() {
-                        return Err(MixerError::Spec(
-                            "a track turned between mono and stereo while running: change it in \
-                             the configuration and restart the mixer",
+                        return Err(MixerError::WhileRunning(
+                            "a track cannot turn between mono and stereo while the mixer runs: \
+                             change it in the configuration and restart the mixer",
                         ));
                     }
                     t.input = input;
@@ -123,19 +127,11 @@ pub(crate) fn apply_to_state(
                     .map(|b| bus_label(b, "group", g.into()));
                 return Err(MixerError::GroupOutput(name.unwrap_or_default()));
             }
-            let bus = bus_mut(
-                &mut state.groups,
-                g,
-                "a change to a group that does not exist",
-            )?;
+            let bus = bus_mut(&mut state.groups, g, "group")?;
             apply_to_bus(bus, spec, change, "group", g)?;
         }
         Command::Aux(a, change) => {
-            let bus = bus_mut(
-                &mut state.auxes,
-                a,
-                "a change to an aux that does not exist",
-            )?;
+            let bus = bus_mut(&mut state.auxes, a, "aux")?;
             apply_to_bus(bus, spec, change, "aux", a)?;
         }
         Command::Master(change) => {
@@ -151,11 +147,14 @@ pub(crate) fn apply_to_state(
 fn bus_mut<'a>(
     buses: &'a mut [BusState],
     i: u8,
-    missing: &'static str,
+    what: &'static str,
 ) -> Result<&'a mut BusState, MixerError> {
-    buses
-        .get_mut(usize::from(i))
-        .ok_or(MixerError::Spec(missing))
+    let count = buses.len();
+    buses.get_mut(usize::from(i)).ok_or(MixerError::NoSuch {
+        what,
+        index: i.into(),
+        count,
+    })
 }
 
 fn apply_to_bus(

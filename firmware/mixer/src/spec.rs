@@ -82,6 +82,19 @@ pub enum MixerError {
     /// A group has an output pair: groups always feed the master.
     #[error("group {0} has an output, but groups always feed the master: remove its output")]
     GroupOutput(String),
+    /// A change names a track or bus that does not exist.
+    #[error("there is no {what} {index}: the mixer has {count} (counted from 0)")]
+    NoSuch {
+        /// "track", "group" or "aux".
+        what: &'static str,
+        /// The index asked for.
+        index: usize,
+        /// How many there are.
+        count: usize,
+    },
+    /// A change the running mixer cannot make.
+    #[error("{0}")]
+    WhileRunning(&'static str),
     /// The spec itself is unusable.
     #[error("cannot run a mixer with {0}")]
     Spec(&'static str),
