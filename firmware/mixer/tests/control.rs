@@ -113,6 +113,20 @@ fn the_control_keeps_the_settings_and_refuses_bad_changes() {
         &before,
         "refused changes leave the settings alone"
     );
+    let err = control
+        .send(Command::Track(2, TrackChange::Mute(true)))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "there is no track 2: the mixer has 2 (counted from 0)"
+    );
+    let err = control
+        .send(Command::Track(
+            0,
+            TrackChange::Input(TrackInput::Stereo([0, 1])),
+        ))
+        .unwrap_err();
+    assert!(err.to_string().contains("restart the mixer"), "{err}");
     assert_eq!(
         control.pending(),
         pending,
