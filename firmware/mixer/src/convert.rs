@@ -11,14 +11,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RawFormat {
     /// `S16_LE`: 16-bit signed integer in 2 bytes.
+    #[serde(rename = "S16_LE")]
     S16Le,
     /// `S24_3LE`: 24-bit signed integer packed in 3 bytes.
+    #[serde(rename = "S24_3LE")]
     S24_3Le,
     /// `S24_LE`: 24-bit signed integer in the low 3 bytes of 4 (the top byte is ignored).
+    #[serde(rename = "S24_LE")]
     S24Le,
     /// `S32_LE`: 32-bit signed integer in 4 bytes.
+    #[serde(rename = "S32_LE")]
     S32Le,
     /// `FLOAT_LE`: 32-bit IEEE float, full scale at ±1.0.
+    #[serde(rename = "FLOAT_LE")]
     FloatLe,
 }
 

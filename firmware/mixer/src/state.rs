@@ -237,6 +237,18 @@ mod tests {
     }
 
     #[test]
+    fn whole_decibels_and_alsa_format_names_read_too() {
+        let t: TrackState = toml::from_str("input = 1\nfader_db = -6\ntrim_db = 3").unwrap();
+        assert_eq!((t.fader_db, t.trim_db), (-6.0, 3.0));
+        #[derive(Deserialize)]
+        struct F {
+            format: crate::RawFormat,
+        }
+        let f: F = toml::from_str("format = \"S24_3LE\"").unwrap();
+        assert_eq!(f.format, crate::RawFormat::S24_3Le);
+    }
+
+    #[test]
     fn reads_the_documented_example() {
         let text = include_str!("state.rs")
             .split("```toml\n")
