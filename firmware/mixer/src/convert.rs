@@ -107,24 +107,44 @@ fn spread<const B: usize>(
     }
 }
 
-/// `S24_3LE` reads each sample as four bytes (one load instead of three) and drops the byte of
-/// the next sample; only the buffer's very last sample has no byte after it.
+/// `S24_3LE` four channels at a time: each frame's 12 bytes for them are read together and
+/// spread over the four channels' planes; leftover channels go one at a time.
 fn spread_s24_3(input: &[u8], channels: usize, frames: usize, out: &mut [f32], stride: usize) {
     let frame_bytes = channels * 3;
-    for (c, dst) in out.chunks_exact_mut(stride).take(channels).enumerate() {
-        let samples = input[c * 3..].windows(4).step_by(frame_bytes);
-        let mut done = 0;
-        for (d, s) in dst[..frames].iter_mut().zip(samples) {
-            let v = u32::from_le_bytes(s.try_into().expect("4 bytes"));
-            *d = ((v << 8) as i32 >> 8) as f32 * S24;
-            done += 1;
-        }
-        if done < frames {
-            let at = (frames - 1) * frame_bytes + c * 3;
-            let b = &input[at..at + 3];
-            dst[frames - 1] = (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 * S24;
+    let quads = channels / 4;
+    let (quad_planes, rest) = out[..channels * stride].split_at_mut(quads * 4 * stride);
+    for (q, planes) in quad_planes.chunks_exact_mut(4 * stride).enumerate() {
+        let (p0, p) = planes.split_at_mut(stride);
+        let (p1, p) = p.split_at_mut(stride);
+        let (p2, p3) = p.split_at_mut(stride);
+        let samples = input[q * 12..].chunks(frame_bytes);
+        let planes = p0[..frames]
+            .iter_mut()
+            .zip(&mut p1[..frames])
+            .zip(&mut p2[..frames])
+            .zip(&mut p3[..frames]);
+        for ((((d0, d1), d2), d3), s) in planes.zip(samples) {
+            let b: &[u8; 12] = s[..12].try_into().expect("12 bytes");
+            *d0 = s24(b[0], b[1], b[2]);
+            *d1 = s24(b[3], b[4], b[5]);
+            *d2 = s24(b[6], b[7], b[8]);
+            *d3 = s24(b[9], b[10], b[11]);
         }
     }
+    for (k, dst) in rest.chunks_exact_mut(stride).enumerate() {
+        let c = quads * 4 + k;
+        for (d, s) in dst[..frames]
+            .iter_mut()
+            .zip(input[c * 3..].chunks(frame_bytes))
+        {
+            *d = s24(s[0], s[1], s[2]);
+        }
+    }
+}
+
+#[inline(always)]
+fn s24(b0: u8, b1: u8, b2: u8) -> f32 {
+    (i32::from_le_bytes([0, b0, b1, b2]) >> 8) as f32 * S24
 }
 
 /// Converts interleaved `f32` samples to `format` in `out`, which must hold at least
