@@ -101,4 +101,6 @@ impl DisplayError {
 }
 
 #[cfg(test)]
+mod bus_tests;
+#[cfg(test)]
 mod tests;

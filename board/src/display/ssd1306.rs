@@ -8,6 +8,7 @@ use ::ssd1306::prelude::{DisplayConfig, DisplayRotation, DisplaySize128x64, I2CI
 use ::ssd1306::{I2CDisplayInterface, Ssd1306};
 use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
+use embedded_hal::i2c::I2c;
 use linux_embedded_hal::I2cdev;
 
 use super::{changed_area, remember, Display, DisplayError, Framebuffer};
@@ -34,18 +35,19 @@ impl Default for Ssd1306Config {
     }
 }
 
-type Driver =
-    Ssd1306<I2CInterface<I2cdev>, DisplaySize128x64, BufferedGraphicsMode<DisplaySize128x64>>;
+type Driver<I> =
+    Ssd1306<I2CInterface<I>, DisplaySize128x64, BufferedGraphicsMode<DisplaySize128x64>>;
 
-/// An SSD1306 panel showing the screens.
-pub struct Ssd1306Display {
-    driver: Driver,
+/// An SSD1306 panel showing the screens, on a Linux I2C bus unless built on another with
+/// [`Ssd1306Display::with_bus`].
+pub struct Ssd1306Display<I = I2cdev> {
+    driver: Driver<I>,
     canvas: Framebuffer<BinaryColor>,
     shown: Option<Framebuffer<BinaryColor>>,
     what: String,
 }
 
-impl Ssd1306Display {
+impl Ssd1306Display<I2cdev> {
     /// Opens the bus and initialises the panel (display on, screen cleared on the first flush).
     pub fn open(config: &Ssd1306Config) -> Result<Self, DisplayError> {
         let what = format!(
@@ -57,8 +59,21 @@ impl Ssd1306Display {
             what: format!("opening {what}"),
             source: std::io::Error::other(e),
         })?;
-        let interface = I2CDisplayInterface::new_custom_address(i2c, config.address);
-        let rotation = if config.rotate_180 {
+        Self::with_bus(i2c, config.address, config.rotate_180, what)
+    }
+}
+
+impl<I: I2c> Ssd1306Display<I> {
+    /// Initialises a panel at `address` on `i2c`, upside down when `rotate_180`; `what` names
+    /// it in errors.
+    pub fn with_bus(
+        i2c: I,
+        address: u8,
+        rotate_180: bool,
+        what: String,
+    ) -> Result<Self, DisplayError> {
+        let interface = I2CDisplayInterface::new_custom_address(i2c, address);
+        let rotation = if rotate_180 {
             DisplayRotation::Rotate180
         } else {
             DisplayRotation::Rotate0
@@ -77,7 +92,7 @@ impl Ssd1306Display {
     }
 }
 
-impl Display for Ssd1306Display {
+impl<I: I2c> Display for Ssd1306Display<I> {
     type Color = BinaryColor;
 
     fn canvas(&mut self) -> &mut Framebuffer<BinaryColor> {

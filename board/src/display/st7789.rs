@@ -6,6 +6,8 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use embedded_graphics::pixelcolor::Rgb565;
+use embedded_hal::digital::OutputPin;
+use embedded_hal::spi::SpiDevice;
 use linux_embedded_hal::gpio_cdev::{Chip, LineHandle, LineRequestFlags};
 use linux_embedded_hal::spidev::{SpiModeFlags, Spidev, SpidevOptions};
 use linux_embedded_hal::{CdevPin, Delay, SpidevDevice};
@@ -54,11 +56,12 @@ impl Default for St7789Config {
     }
 }
 
-type Driver = mipidsi::Display<SpiInterface<'static, SpidevDevice, CdevPin>, ST7789, NoResetPin>;
+type Driver<SPI, DC> = mipidsi::Display<SpiInterface<'static, SPI, DC>, ST7789, NoResetPin>;
 
-/// An ST7789 panel showing the screens.
-pub struct St7789Display {
-    driver: Driver,
+/// An ST7789 panel showing the screens, on a Linux SPI device and a GPIO data/command line
+/// unless built on other buses with [`St7789Display::with_bus`].
+pub struct St7789Display<SPI: SpiDevice = SpidevDevice, DC: OutputPin = CdevPin> {
+    driver: Driver<SPI, DC>,
     // Held so the backlight stays on: the kernel releases a line with its handle.
     _backlight: Option<LineHandle>,
     canvas: Framebuffer<Rgb565>,
@@ -66,11 +69,8 @@ pub struct St7789Display {
     what: String,
 }
 
-impl St7789Display {
+impl St7789Display<SpidevDevice, CdevPin> {
     /// Opens the SPI device and the control lines, resets and initialises the panel.
-    ///
-    /// The SPI interface's transfer buffer lives for the rest of the process: open the display
-    /// once.
     pub fn open(config: &St7789Config) -> Result<Self, DisplayError> {
         let what = format!("the ST7789 display on {}", config.spi.display());
         let io = |doing: &str| {
@@ -107,8 +107,26 @@ impl St7789Display {
             .backlight
             .map(|line| output(line, 1, "capstan-display-backlight"))
             .transpose()?;
+        let mut display = Self::with_bus(spi, dc, config.invert_colors, what)?;
+        display._backlight = backlight;
+        Ok(display)
+    }
+}
+
+impl<SPI: SpiDevice, DC: OutputPin> St7789Display<SPI, DC> {
+    /// Initialises a panel on `spi` with its data/command line `dc` (after any hardware reset);
+    /// `what` names it in errors.
+    ///
+    /// The SPI interface's transfer buffer lives for the rest of the process: open the display
+    /// once.
+    pub fn with_bus(
+        spi: SPI,
+        dc: DC,
+        invert_colors: bool,
+        what: String,
+    ) -> Result<Self, DisplayError> {
         let buffer: &'static mut [u8] = Box::leak(vec![0; SPI_BUFFER].into_boxed_slice());
-        let inversion = if config.invert_colors {
+        let inversion = if invert_colors {
             ColorInversion::Inverted
         } else {
             ColorInversion::Normal
@@ -121,7 +139,7 @@ impl St7789Display {
             .map_err(|e| DisplayError::bus(format!("initialising {what}"), e))?;
         Ok(St7789Display {
             driver,
-            _backlight: backlight,
+            _backlight: None,
             canvas: Framebuffer::new(size),
             shown: None,
             what,
@@ -137,7 +155,7 @@ fn gpio_error(chip: &std::path::Path, e: impl std::fmt::Debug) -> DisplayError {
     )
 }
 
-impl Display for St7789Display {
+impl<SPI: SpiDevice, DC: OutputPin> Display for St7789Display<SPI, DC> {
     type Color = Rgb565;
 
     fn canvas(&mut self) -> &mut Framebuffer<Rgb565> {

@@ -17,6 +17,7 @@ mod meter;
 mod palette;
 mod snapshot;
 mod state;
+mod status;
 pub mod terminal;
 mod time;
 mod tracks;
