@@ -4,10 +4,19 @@ use std::time::Duration;
 
 /// User and system CPU time this process has used so far, all threads together.
 pub fn process_cpu_time() -> Duration {
+    cpu_time(libc::RUSAGE_SELF)
+}
+
+/// User and system CPU time the calling thread has used so far.
+pub fn thread_cpu_time() -> Duration {
+    cpu_time(libc::RUSAGE_THREAD)
+}
+
+fn cpu_time(who: libc::c_int) -> Duration {
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `u` is a valid, writable rusage for getrusage to fill.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let rc = unsafe { libc::getrusage(who, &mut u) };
     if rc != 0 {
         return Duration::ZERO;
     }

@@ -112,33 +112,104 @@ pub fn source_channels(w: &WavFile) -> Vec<u32> {
 /// Checks that the whole data chunk carries the counter signal without a gap; returns the number
 /// of frames checked and the counter position of the first frame.
 pub fn counter(w: &WavFile) -> Result<(u64, Option<u16>), String> {
+    counter_run(w, false).map(|r| (r.frames, r.start))
+}
+
+/// A break in the counter signal that a loss marker accounts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkedGap {
+    /// Frame of the file where the signal jumps.
+    pub frame: u64,
+    /// The marker's label (`XRUN`, `DROP n frames`).
+    pub label: String,
+}
+
+/// What [`counter_with_losses`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterRun {
+    /// Frames checked.
+    pub frames: u64,
+    /// Counter position of the first frame.
+    pub start: Option<u16>,
+    /// Breaks accounted for by loss markers, in order.
+    pub gaps: Vec<MarkedGap>,
+}
+
+/// Like [`counter`], but a break exactly where the file has a loss marker (`XRUN`, `DROP ...`)
+/// is accepted and listed: the recorder said there what it lost. Any other break is an error.
+pub fn counter_with_losses(w: &WavFile) -> Result<CounterRun, String> {
+    counter_run(w, true)
+}
+
+fn loss_marker(w: &WavFile, frame: u64) -> Option<&str> {
+    w.markers
+        .iter()
+        .find(|m| m.position == frame && (m.label == "XRUN" || m.label.starts_with("DROP")))
+        .map(|m| m.label.as_str())
+}
+
+fn counter_run(w: &WavFile, accept_losses: bool) -> Result<CounterRun, String> {
     let fmt = w.fmt.as_ref().ok_or("no fmt chunk")?;
     let format = fmt
         .sample_format()
         .ok_or_else(|| format!("unsupported sample format: {}", fmt.describe()))?;
     let data = w.data.ok_or("no data chunk")?;
-    let mut checker = Checker::new(format, &source_channels(w));
+    let channels = source_channels(w);
+    let mut checker = Checker::new(format, &channels);
     let align = u64::from(fmt.block_align);
     let file = File::open(&w.path).map_err(|e| format!("cannot read {}: {e}", w.path.display()))?;
     let total = data.available - data.available % align;
     let block = (1 << 20) / align * align;
     let mut buf = vec![0u8; block as usize];
     let mut pos = 0u64;
+    let mut start = None;
+    let mut offset = 0u64; // file frame where the current checker began
+    let mut gaps = Vec::new();
     while pos < total {
         let n = block.min(total - pos) as usize;
         crate::reader::read_exact_at(&file, data.offset + pos, &mut buf[..n])
             .map_err(|e| format!("cannot read {}: {e}", w.path.display()))?;
-        checker.check(&buf[..n]).map_err(|m| {
-            let found = match m.found {
-                Some(d) => format!("frame {} channel {:?}", d.frame, d.channel),
-                None => "a sample that is not part of the counter signal".into(),
-            };
-            format!(
-                "frame {} (channel {}): expected frame {} channel {:?}, found {found}",
-                m.frame, m.channel, m.expected.frame, m.expected.channel
-            )
-        })?;
+        let mut from = 0usize;
+        loop {
+            match checker.check(&buf[from..n]) {
+                Ok(()) => break,
+                Err(m) => {
+                    let at = offset + m.frame;
+                    if start.is_none() {
+                        start = checker.start_position();
+                    }
+                    match loss_marker(w, at).filter(|_| accept_losses && m.frame > 0) {
+                        Some(label) => {
+                            gaps.push(MarkedGap {
+                                frame: at,
+                                label: label.to_string(),
+                            });
+                            offset = at;
+                            from = (at * align - pos) as usize;
+                            checker = Checker::new(format, &channels);
+                        }
+                        None => {
+                            let found = match m.found {
+                                Some(d) => format!("frame {} channel {:?}", d.frame, d.channel),
+                                None => "a sample that is not part of the counter signal".into(),
+                            };
+                            return Err(format!(
+                                "frame {at} (channel {}): expected frame {} channel {:?}, found {found}",
+                                m.channel, m.expected.frame, m.expected.channel
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         pos += n as u64;
     }
-    Ok((checker.frames(), checker.start_position()))
+    if start.is_none() {
+        start = checker.start_position();
+    }
+    Ok(CounterRun {
+        frames: offset + checker.frames(),
+        start,
+        gaps,
+    })
 }

@@ -287,3 +287,48 @@ fn a_file_without_markers_is_as_before() {
     let x = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
     assert!(!x.contains("SYNC_POINT"));
 }
+
+/// A jump in the counter is accepted by `counter_with_losses` only where a loss marker sits, and
+/// never by the strict check.
+#[test]
+fn a_counter_jump_passes_only_at_its_loss_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(2, 48_000, SampleFormat::I24);
+    let write = |name: &str, mark: Option<(u64, &str)>| {
+        let p = dir.path().join(name);
+        let mut w = WavWriter::create(&p, s, &meta(s), WriterOptions::default()).unwrap();
+        w.write_frames(&counter_bytes(s, 0, 1000)).unwrap();
+        // 300 frames lost: the next frame carries position 1300.
+        w.write_frames(&counter_bytes(s, 1300, 700)).unwrap();
+        if let Some((at, label)) = mark {
+            assert!(w.add_marker(at, label));
+        }
+        w.finish().unwrap();
+        read(&p)
+    };
+    let marked = write("xrun.wav", Some((1000, "XRUN")));
+    assert!(
+        verify::counter(&marked).is_err(),
+        "the strict check sees the jump"
+    );
+    let run = verify::counter_with_losses(&marked).unwrap();
+    assert_eq!(run.frames, 1700);
+    assert_eq!(run.start, Some(0));
+    assert_eq!(
+        run.gaps,
+        vec![verify::MarkedGap {
+            frame: 1000,
+            label: "XRUN".into()
+        }]
+    );
+    let misplaced = write("off.wav", Some((999, "XRUN")));
+    let e = verify::counter_with_losses(&misplaced).unwrap_err();
+    assert!(e.starts_with("frame 1000 "), "{e}");
+    let user = write("user.wav", Some((1000, "M1")));
+    assert!(
+        verify::counter_with_losses(&user).is_err(),
+        "a user marker does not account for a loss"
+    );
+    let clean = write("none.wav", None);
+    assert!(verify::counter_with_losses(&clean).is_err());
+}

@@ -25,11 +25,26 @@ pub fn run(path: &Path, counter: bool) -> u8 {
         let mut problems = verify::structure(&w);
         let mut summary = format!("{} frames", w.frames());
         if counter && problems.is_empty() {
-            match verify::counter(&w) {
-                Ok((n, start)) => {
+            match verify::counter_with_losses(&w) {
+                Ok(run) if run.gaps.is_empty() => {
                     summary = format!(
-                        "{n} frames, counter signal gapless and bit-exact from position {}",
-                        start.unwrap_or(0)
+                        "{} frames, counter signal gapless and bit-exact from position {}",
+                        run.frames,
+                        run.start.unwrap_or(0)
+                    )
+                }
+                Ok(run) => {
+                    let gaps: Vec<String> = run
+                        .gaps
+                        .iter()
+                        .map(|g| format!("{} at frame {}", g.label, g.frame))
+                        .collect();
+                    summary = format!(
+                        "{} frames, counter signal bit-exact from position {}; it jumps only where \
+                         the recorder marked a loss: {}",
+                        run.frames,
+                        run.start.unwrap_or(0),
+                        gaps.join(", ")
                     )
                 }
                 Err(e) => problems.push(format!("counter signal broken at {e}")),

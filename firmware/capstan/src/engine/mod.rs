@@ -52,6 +52,8 @@ pub struct EngineStats {
     pub ring_high_water: AtomicU64,
     /// Set when the engine has stopped.
     pub stopped: AtomicBool,
+    /// CPU time the audio thread used, in nanoseconds (set when it stops).
+    pub audio_cpu_ns: AtomicU64,
 }
 
 /// Why the engine stopped.
@@ -149,6 +151,8 @@ impl<S: CaptureSource> CaptureEngine<S> {
             Err(CaptureError::Fatal(why)) => EngineExit::DeviceFailed(why),
             Err(CaptureError::Xrun) => EngineExit::DeviceFailed("overrun at start"),
         };
+        let cpu = capstan_board::rusage::thread_cpu_time().as_nanos() as u64;
+        self.stats.audio_cpu_ns.store(cpu, Ordering::Relaxed);
         self.stats.stopped.store(true, Ordering::Release);
         exit
     }

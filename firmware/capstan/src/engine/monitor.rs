@@ -51,8 +51,7 @@ pub struct Monitor {
     out: Option<Box<dyn PlaybackSink>>,
     out_format: DeviceFormat,
     out_channels: usize,
-    gain: f32,
-    peaks: Vec<f32>,
+    peaks: Vec<u32>,
     clips: Vec<u64>,
     wire: Vec<u8>,
     meters: Arc<Meters>,
@@ -75,8 +74,7 @@ impl Monitor {
             out,
             out_format,
             out_channels,
-            gain: 1.0 / channels as f32,
-            peaks: vec![0.0; channels],
+            peaks: vec![0; channels],
             clips: vec![0; channels],
             wire: vec![0; max_frames * out_channels * out_format.bytes()],
             meters: Arc::new(Meters::new(channels)),
@@ -90,36 +88,39 @@ impl Monitor {
     }
 
     /// Feeds captured frames (interleaved, in the stream's format) through the monitor.
-    /// This is realtime-safe.
+    /// Integer formats are summed and metered in integer arithmetic at 32-bit scale (exact, and
+    /// cheap on any core); float input is summed in f32. This is realtime-safe.
     pub fn process(&mut self, captured: &[u8]) {
         let bps = self.format.bytes();
         let frame_bytes = bps * self.channels;
-        let max = self.wire.len() / (self.out_channels * self.out_format.bytes());
-        for part in captured.chunks(max.max(1) * frame_bytes) {
+        let out_bytes = self.out_format.bytes();
+        let out_frame = self.out_channels * out_bytes;
+        let max = (self.wire.len() / out_frame).max(1);
+        let clip = clip_level(self.format);
+        let n = self.channels as i64;
+        for part in captured.chunks(max * frame_bytes) {
             let frames = part.len() / frame_bytes;
-            let out_frame = self.out_channels * self.out_format.bytes();
             for (i, frame) in part.chunks_exact(frame_bytes).enumerate() {
-                let mut sum = 0.0f32;
+                let mut sum = 0i64;
                 for (c, s) in frame.chunks_exact(bps).enumerate() {
-                    let x = decode(self.format, s);
-                    let a = x.abs();
+                    let x = decode_i32(self.format, s);
+                    let a = x.unsigned_abs();
                     if a > self.peaks[c] {
                         self.peaks[c] = a;
                     }
-                    if a >= 1.0 {
+                    if a >= clip {
                         self.clips[c] += 1;
                     }
-                    sum += x;
+                    sum += i64::from(x);
                 }
-                let y = sum * self.gain;
+                let y = (sum / n) as i32;
                 let out = &mut self.wire[i * out_frame..][..out_frame];
-                for o in out.chunks_exact_mut(self.out_format.bytes()) {
-                    encode(self.out_format, y, o);
+                for o in out.chunks_exact_mut(out_bytes) {
+                    encode_i32(self.out_format, y, o);
                 }
             }
             if let Some(out) = self.out.as_mut() {
-                let bytes = frames * out_frame;
-                let queued = out.write(&self.wire[..bytes]).unwrap_or(0);
+                let queued = out.write(&self.wire[..frames * out_frame]).unwrap_or(0);
                 if queued < frames {
                     self.dropped
                         .fetch_add((frames - queued) as u64, Ordering::Relaxed);
@@ -127,10 +128,10 @@ impl Monitor {
             }
         }
         for c in 0..self.channels {
-            let bits = self.peaks[c].to_bits();
-            self.meters.peak[c].fetch_max(bits, Ordering::Relaxed);
+            let peak = self.peaks[c] as f32 / 2_147_483_648.0;
+            self.meters.peak[c].fetch_max(peak.to_bits(), Ordering::Relaxed);
             self.meters.clips[c].store(self.clips[c], Ordering::Relaxed);
-            self.peaks[c] = 0.0;
+            self.peaks[c] = 0;
         }
     }
 
@@ -140,33 +141,40 @@ impl Monitor {
     }
 }
 
-/// One sample of the record format as f32 in -1.0..1.0. This is realtime-safe.
-#[inline]
-pub fn decode(format: SampleFormat, s: &[u8]) -> f32 {
+/// The magnitude, at 32-bit scale, of a full-scale sample of `format`.
+const fn clip_level(format: SampleFormat) -> u32 {
     match format {
-        SampleFormat::I16 => f32::from(i16::from_le_bytes([s[0], s[1]])) / 32_768.0,
-        SampleFormat::I24 => (i32::from_le_bytes([0, s[0], s[1], s[2]]) >> 8) as f32 / 8_388_608.0,
-        SampleFormat::I32 => i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as f32 / 2_147_483_648.0,
-        SampleFormat::F32 => f32::from_le_bytes([s[0], s[1], s[2], s[3]]),
+        SampleFormat::I16 => 0x7FFF_0000,
+        SampleFormat::I24 => 0x7FFF_FF00,
+        SampleFormat::I32 | SampleFormat::F32 => 0x7FFF_FFFF,
     }
 }
 
-/// Writes `x` (clamped to full scale) in a wire format. This is realtime-safe.
+/// One sample of the record format at 32-bit integer scale (float is scaled and clamped).
+/// This is realtime-safe.
 #[inline]
-pub fn encode(format: DeviceFormat, x: f32, out: &mut [u8]) {
-    let x = x.clamp(-1.0, 1.0);
+pub fn decode_i32(format: SampleFormat, s: &[u8]) -> i32 {
     match format {
-        DeviceFormat::S16Le => out.copy_from_slice(&((x * 32_767.0).round() as i16).to_le_bytes()),
-        DeviceFormat::S24_3Le => {
-            out.copy_from_slice(&((x * 8_388_607.0).round() as i32).to_le_bytes()[..3])
+        SampleFormat::I16 => i32::from(i16::from_le_bytes([s[0], s[1]])) << 16,
+        SampleFormat::I24 => i32::from_le_bytes([0, s[0], s[1], s[2]]),
+        SampleFormat::I32 => i32::from_le_bytes([s[0], s[1], s[2], s[3]]),
+        SampleFormat::F32 => {
+            let x = f32::from_le_bytes([s[0], s[1], s[2], s[3]]).clamp(-1.0, 1.0);
+            (f64::from(x) * 2_147_483_647.0) as i32
         }
-        DeviceFormat::S24Le => {
-            out.copy_from_slice(&((x * 8_388_607.0).round() as i32).to_le_bytes())
-        }
-        DeviceFormat::S32Le => {
-            out.copy_from_slice(&((f64::from(x) * 2_147_483_647.0).round() as i32).to_le_bytes())
-        }
-        DeviceFormat::FloatLe => out.copy_from_slice(&x.to_le_bytes()),
+    }
+}
+
+/// Writes a 32-bit-scale sample in a wire format (integer formats keep the top bits).
+/// This is realtime-safe.
+#[inline]
+pub fn encode_i32(format: DeviceFormat, y: i32, out: &mut [u8]) {
+    match format {
+        DeviceFormat::S16Le => out.copy_from_slice(&((y >> 16) as i16).to_le_bytes()),
+        DeviceFormat::S24_3Le => out.copy_from_slice(&y.to_le_bytes()[1..]),
+        DeviceFormat::S24Le => out.copy_from_slice(&(y >> 8).to_le_bytes()),
+        DeviceFormat::S32Le => out.copy_from_slice(&y.to_le_bytes()),
+        DeviceFormat::FloatLe => out.copy_from_slice(&(y as f32 / 2_147_483_648.0).to_le_bytes()),
     }
 }
 
@@ -213,7 +221,7 @@ mod tests {
             .map(|b| i16::from_le_bytes([b[0], b[1]]))
             .collect();
         // (0.5 - 0.25) / 2 = 0.125 on both sides, then -1.0.
-        assert_eq!(s, vec![4096, 4096, -32_767, -32_767]);
+        assert_eq!(s, vec![4096, 4096, -32_768, -32_768]);
         let meters = m.meters();
         assert_eq!(meters.take_peak(0), 1.0);
         assert_eq!(meters.take_peak(1), 1.0);
@@ -222,13 +230,16 @@ mod tests {
     }
 
     #[test]
-    fn decode_matches_the_counter_contract() {
+    fn integer_scale_matches_the_counter_contract() {
         let mut b = [0u8; 4];
-        capstan_bwf::counter::encode(-4_194_304, SampleFormat::I24, &mut b);
-        assert_eq!(decode(SampleFormat::I24, &b), -0.5);
-        capstan_bwf::counter::encode(-4_194_304, SampleFormat::I32, &mut b);
-        assert_eq!(decode(SampleFormat::I32, &b), -0.5);
+        for f in [SampleFormat::I16, SampleFormat::I24, SampleFormat::I32] {
+            capstan_bwf::counter::encode(-4_194_304, f, &mut b);
+            assert_eq!(decode_i32(f, &b), i32::MIN / 2, "{f:?}");
+        }
         capstan_bwf::counter::encode(-4_194_304, SampleFormat::F32, &mut b);
-        assert_eq!(decode(SampleFormat::F32, &b), -0.5);
+        assert_eq!(decode_i32(SampleFormat::F32, &b), -1_073_741_823);
+        let mut o = [0u8; 3];
+        encode_i32(DeviceFormat::S24_3Le, i32::MIN / 2, &mut o);
+        assert_eq!(o, [0x00, 0x00, 0xC0]);
     }
 }

@@ -233,6 +233,7 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
             ),
         }
     }
+    let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
     let priority = req.audio.priority;
     let audio = std::thread::Builder::new()
         .name("capstan-audio".into())
@@ -293,7 +294,8 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
             if audio.is_finished() && consumer.slots() < fb {
                 break;
             }
-            std::thread::sleep(Duration::from_millis(2));
+            // The ring is seconds deep: waking 100 times a second is plenty.
+            std::thread::sleep(Duration::from_millis(10));
         } else {
             let n = avail.min(files.room());
             let chunk = consumer
@@ -384,6 +386,13 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
         "take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s",
         take.stem(),
         plan.seconds
+    );
+    let writer_cpu = capstan_board::rusage::thread_cpu_time();
+    tracing::info!(
+        "cpu while recording: audio thread {:.3} s, writer thread {:.3} s (setup before: {:.3} s)",
+        stats.audio_cpu_ns.load(Ordering::Relaxed) as f64 / 1e9,
+        writer_cpu.saturating_sub(writer_cpu0).as_secs_f64(),
+        writer_cpu0.as_secs_f64()
     );
     Ok(TakeReport {
         dir: take.dir,
