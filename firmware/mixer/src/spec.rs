@@ -109,6 +109,9 @@ impl MixerSpec {
         if self.rate == 0 {
             return Err(MixerError::Spec("a sample rate of 0 Hz"));
         }
+        if self.input_channels == 0 {
+            return Err(MixerError::Spec("no input channels"));
+        }
         if self.output_channels == 0 {
             return Err(MixerError::Spec("no output channels"));
         }

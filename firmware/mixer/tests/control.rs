@@ -55,6 +55,37 @@ fn bad_states_are_refused_with_a_useful_message() {
         MixerError::BadSend { aux: 0, .. }
     ));
 
+    for (bad, words) in [
+        (
+            MixerSpec {
+                period_frames: 0,
+                ..spec()
+            },
+            "a period of 0 frames",
+        ),
+        (
+            MixerSpec {
+                input_channels: 0,
+                ..spec()
+            },
+            "no input channels",
+        ),
+        (
+            MixerSpec {
+                output_channels: 0,
+                ..spec()
+            },
+            "no output channels",
+        ),
+        (MixerSpec { rate: 0, ..spec() }, "0 Hz"),
+    ] {
+        let msg = Mixer::new(&MixerState::default(), bad)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains(words), "{msg}");
+    }
+
     let state = MixerState::with_mono_tracks(65);
     let wide = MixerSpec {
         input_channels: 65,
