@@ -13,6 +13,8 @@ use super::{remember, Display, DisplayError, Framebuffer};
 /// Terminal escape that moves the cursor to the top-left corner, so each frame overwrites the
 /// last.
 const HOME: &str = "\x1b[H";
+/// Terminal escape that clears the screen, sent before the first frame.
+const CLEAR: &str = "\x1b[2J";
 
 /// A display that stands in for a panel on a desktop and in tests.
 pub struct SimDisplay<C> {
@@ -84,15 +86,21 @@ impl<C: PixelColor + Default + Into<Rgb888>> Display for SimDisplay<C> {
         self.frames += 1;
         if let Some((path, scale)) = &self.snapshot {
             let png = RgbImage::from_framebuffer(&self.canvas).to_png(*scale);
-            std::fs::write(path, png).map_err(|source| DisplayError::Io {
-                what: format!("writing the display snapshot {}", path.display()),
-                source,
-            })?;
+            // Written beside and renamed over, so a viewer never reads half a frame.
+            let partial = path.with_extension("png.partial");
+            std::fs::write(&partial, png)
+                .and_then(|()| std::fs::rename(&partial, path))
+                .map_err(|source| DisplayError::Io {
+                    what: format!("writing the display snapshot {}", path.display()),
+                    source,
+                })?;
         }
         if let Some((_, colour)) = &self.terminal {
             let text = self.terminal_text(*colour).unwrap_or_default();
             let (out, _) = self.terminal.as_mut().expect("checked above");
-            out.write_all(HOME.as_bytes())
+            let first = if self.frames == 1 { CLEAR } else { "" };
+            out.write_all(first.as_bytes())
+                .and_then(|()| out.write_all(HOME.as_bytes()))
                 .and_then(|()| out.write_all(text.as_bytes()))
                 .and_then(|()| out.flush())
                 .map_err(|source| DisplayError::Io {
@@ -148,11 +156,14 @@ mod tests {
         assert!(text.lines().all(|l| l.chars().count() == 128));
         assert!(text.contains('█'));
         let written = String::from_utf8(term.0.lock().unwrap().clone()).unwrap();
-        assert_eq!(written, format!("{HOME}{text}"));
+        assert_eq!(written, format!("{CLEAR}{HOME}{text}"));
 
         draw(&UiState::default(), display.canvas()).unwrap();
         display.flush().unwrap();
         assert_eq!(display.frames(), 2);
-        assert_ne!(display.terminal_text(false).unwrap(), text);
+        let second = display.terminal_text(false).unwrap();
+        assert_ne!(second, text);
+        let written = String::from_utf8(term.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(written, format!("{CLEAR}{HOME}{text}{HOME}{second}"));
     }
 }
