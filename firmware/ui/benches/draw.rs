@@ -1,6 +1,7 @@
-//! Drawing benchmark: the home screen of a 64-track show with meters moving every frame, drawn
-//! into the framebuffer and compared with the last frame (what a backend does before sending),
-//! as a fraction of the frame budget at 30 frames a second (33.3 ms) on one core.
+//! Drawing benchmark: each screen of the 64-track demo show ([`capstan_ui::demo_state`]), its
+//! meters moving every frame, drawn into the framebuffer and compared with the last frame (what
+//! a backend does before sending), as a fraction of the frame budget at 30 frames a second
+//! (33.3 ms) on one core.
 //!
 //! `cargo bench -p capstan-ui` draws `CAPSTAN_BENCH_FRAMES` frames per case (default 2000). Run
 //! without `--bench` (as `cargo test --benches` does) it draws 20. Goal: under 5% of the
@@ -10,8 +11,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use capstan_ui::{
-    draw, Alert, Framebuffer, Palette, Screen, TrackMeter, Transport, UiState, LARGE_PANEL,
-    SMALL_PANEL,
+    demo_state, draw, Framebuffer, Palette, Screen, UiState, LARGE_PANEL, SMALL_PANEL,
 };
 use embedded_graphics::pixelcolor::{BinaryColor, Rgb565};
 use embedded_graphics::prelude::*;
@@ -34,36 +34,9 @@ fn frames(full: bool) -> u32 {
     }
 }
 
-/// The show at frame `n`: every meter at a different level each frame.
-fn show(n: u32, screen: Screen) -> UiState {
-    UiState {
-        screen,
-        transport: Transport::Recording,
-        take: "FOH-T012".into(),
-        elapsed: Duration::from_millis(u64::from(n) * 33),
-        remaining: Some(Duration::from_secs(3 * 3600)),
-        tracks: (0..64)
-            .map(|i| {
-                let level = -60.0 + ((i * 37 + n as usize * 7) % 61) as f32;
-                TrackMeter {
-                    name: format!("Input {}", i + 1),
-                    peak_dbfs: level,
-                    hold_dbfs: (level + 4.0).min(0.0),
-                    clipped: i % 9 == 0,
-                    armed: true,
-                }
-            })
-            .collect(),
-        drops: u64::from(n / 100),
-        alerts: vec![Alert::Xruns(2)],
-        track_cursor: (n % 64) as usize,
-        ..UiState::default()
-    }
-}
-
 /// Draws `frames` frames of `screen` at `size` and returns the mean time per frame.
 fn run<C: Palette + Default>(size: Size, screen: Screen, frames: u32) -> Duration {
-    let states: Vec<UiState> = (0..16).map(|n| show(n, screen)).collect();
+    let states: Vec<UiState> = (0..16).map(|n| demo_state(n, screen)).collect();
     let mut fb = Framebuffer::<C>::new(size);
     let mut last = fb.clone();
     let start = Instant::now();

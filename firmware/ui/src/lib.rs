@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod alerts;
+mod demo;
 mod framebuffer;
 mod home;
 mod meter;
@@ -25,6 +26,7 @@ mod widgets;
 
 use embedded_graphics::prelude::*;
 
+pub use demo::demo_state;
 pub use framebuffer::Framebuffer;
 pub use meter::{lit_pixels, METER_FLOOR_DBFS};
 pub use palette::Palette;
