@@ -172,8 +172,43 @@ pub struct MixerState {
     pub groups: Vec<GroupState>,
     /// Aux buses (at most [`MAX_AUXES`](crate::MAX_AUXES)).
     pub auxes: Vec<BusState>,
-    /// The master bus.
+    /// The master bus. Unlike an aux it plays on outputs 0 and 1 unless told otherwise, so a
+    /// `[master]` table that only sets a level keeps the monitor playing.
+    #[serde(deserialize_with = "master_from")]
     pub master: BusState,
+}
+
+/// Reads the master's table with its own defaults (named "Master", on outputs 0 and 1).
+fn master_from<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BusState, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    struct Master {
+        name: String,
+        fader_db: f32,
+        pan: f32,
+        mute: bool,
+        output: Option<[u16; 2]>,
+    }
+    impl Default for Master {
+        fn default() -> Self {
+            let b = MixerState::default().master;
+            Master {
+                name: b.name,
+                fader_db: b.fader_db,
+                pan: b.pan,
+                mute: b.mute,
+                output: b.output,
+            }
+        }
+    }
+    let m = Master::deserialize(d)?;
+    Ok(BusState {
+        name: m.name,
+        fader_db: m.fader_db,
+        pan: m.pan,
+        mute: m.mute,
+        output: m.output,
+    })
 }
 
 /// A group bus: a stereo submix of tracks (a stem) with its own fader, balance and mute, going
@@ -209,64 +244,5 @@ impl MixerState {
             Some(t) if !t.name.is_empty() => format!("track {} \"{}\"", i + 1, t.name),
             _ => format!("track {}", i + 1),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toml_round_trip_with_silence_and_pairs() {
-        let mut state = MixerState::with_mono_tracks(2);
-        state.tracks[1].input = TrackInput::Stereo([1, 2]);
-        state.tracks[1].fader_db = f32::NEG_INFINITY;
-        state.tracks[0].output = Destination::Group(0);
-        state.tracks[0].sends.push(SendState {
-            aux: 0,
-            level_db: -6.0,
-            pre_fader: true,
-        });
-        state.groups.push(BusState::new("Drums", None));
-        state.auxes.push(BusState::new("Cue", Some([2, 3])));
-        let text = toml::to_string(&state).unwrap();
-        assert!(text.contains("fader_db = -inf"), "{text}");
-        assert!(text.contains("input = [1, 2]"), "{text}");
-        let back: MixerState = toml::from_str(&text).unwrap();
-        assert_eq!(back, state);
-    }
-
-    #[test]
-    fn whole_decibels_and_alsa_format_names_read_too() {
-        let t: TrackState = toml::from_str("input = 1\nfader_db = -6\ntrim_db = 3").unwrap();
-        assert_eq!((t.fader_db, t.trim_db), (-6.0, 3.0));
-        #[derive(Deserialize)]
-        struct F {
-            format: crate::RawFormat,
-        }
-        let f: F = toml::from_str("format = \"S24_3LE\"").unwrap();
-        assert_eq!(f.format, crate::RawFormat::S24_3Le);
-    }
-
-    #[test]
-    fn reads_the_documented_example() {
-        let text = include_str!("state.rs")
-            .split("```toml\n")
-            .nth(1)
-            .unwrap()
-            .split("```")
-            .next()
-            .unwrap()
-            .lines()
-            .map(|l| l.trim_start_matches("//!").trim_start())
-            .collect::<Vec<_>>()
-            .join("\n");
-        let state: MixerState = toml::from_str(&text).unwrap();
-        assert_eq!(state.tracks.len(), 2);
-        assert_eq!(state.tracks[0].output, Destination::Group(0));
-        assert!(state.tracks[0].sends[0].pre_fader);
-        assert_eq!(state.tracks[1].input, TrackInput::Stereo([2, 3]));
-        assert_eq!(state.auxes[0].output, Some([2, 3]));
-        assert_eq!(state.master.output, Some([0, 1]));
     }
 }

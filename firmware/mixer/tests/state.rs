@@ -1,0 +1,73 @@
+//! The mixer's settings as TOML: round trips, the documented example, and the defaults a
+//! short table leaves.
+
+use capstan_mixer::{BusState, Destination, MixerState, SendState, TrackInput, TrackState};
+use serde::Deserialize;
+
+#[test]
+fn toml_round_trip_with_silence_and_pairs() {
+    let mut state = MixerState::with_mono_tracks(2);
+    state.tracks[1].input = TrackInput::Stereo([1, 2]);
+    state.tracks[1].fader_db = f32::NEG_INFINITY;
+    state.tracks[0].output = Destination::Group(0);
+    state.tracks[0].sends.push(SendState {
+        aux: 0,
+        level_db: -6.0,
+        pre_fader: true,
+    });
+    state.groups.push(BusState::new("Drums", None));
+    state.auxes.push(BusState::new("Cue", Some([2, 3])));
+    let text = toml::to_string(&state).unwrap();
+    assert!(text.contains("fader_db = -inf"), "{text}");
+    assert!(text.contains("input = [1, 2]"), "{text}");
+    let back: MixerState = toml::from_str(&text).unwrap();
+    assert_eq!(back, state);
+}
+
+#[test]
+fn whole_decibels_and_alsa_format_names_read_too() {
+    let t: TrackState = toml::from_str("input = 1\nfader_db = -6\ntrim_db = 3").unwrap();
+    assert_eq!((t.fader_db, t.trim_db), (-6.0, 3.0));
+    #[derive(Deserialize)]
+    struct F {
+        format: capstan_mixer::RawFormat,
+    }
+    let f: F = toml::from_str("format = \"S24_3LE\"").unwrap();
+    assert_eq!(f.format, capstan_mixer::RawFormat::S24_3Le);
+}
+
+#[test]
+fn the_master_keeps_its_outputs_when_its_table_only_sets_a_level() {
+    let state: MixerState = toml::from_str("[master]\nfader_db = -3.0").unwrap();
+    assert_eq!(state.master.output, Some([0, 1]));
+    assert_eq!(state.master.name, "Master");
+    assert_eq!(state.master.fader_db, -3.0);
+    let state: MixerState = toml::from_str("master = { output = [4, 5] }").unwrap();
+    assert_eq!(state.master.output, Some([4, 5]));
+    assert!(toml::from_str::<MixerState>("[master]\nfadr_db = 1.0").is_err());
+    // No [master] table at all: the default master.
+    let state: MixerState = toml::from_str("").unwrap();
+    assert_eq!(state.master, MixerState::default().master);
+}
+
+#[test]
+fn reads_the_documented_example() {
+    let text = include_str!("../src/state.rs")
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap()
+        .lines()
+        .map(|l| l.trim_start_matches("//!").trim_start())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let state: MixerState = toml::from_str(&text).unwrap();
+    assert_eq!(state.tracks.len(), 2);
+    assert_eq!(state.tracks[0].output, Destination::Group(0));
+    assert!(state.tracks[0].sends[0].pre_fader);
+    assert_eq!(state.tracks[1].input, TrackInput::Stereo([2, 3]));
+    assert_eq!(state.auxes[0].output, Some([2, 3]));
+    assert_eq!(state.master.output, Some([0, 1]));
+}
