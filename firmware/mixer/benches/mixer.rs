@@ -2,9 +2,13 @@
 //! every track sending to every aux, at 96 kHz with 64-frame periods, as a fraction of the
 //! period's real-time budget (64 / 96000 s = 667 µs) on one core.
 //!
+//! Two cases: steady settings, and every track's fader moving before every period (so every
+//! gain ramps). Periods are timed in batches of 20; the figure is the median batch, which other
+//! processes on a shared machine disturb least, with the best batch beside it.
+//!
 //! `cargo bench -p capstan-mixer` runs `CAPSTAN_BENCH_PERIODS` periods per case (default
-//! 200000, about 2 s of audio each... and far less of CPU). Run without `--bench` (as
-//! `cargo test --benches` does) it runs 500 periods only. Goal: under 2% of the budget.
+//! 200000, 133 s of audio, about 2 s of CPU). Run without `--bench` (as `cargo test --benches`
+//! does) it runs 500 periods only. Goal: under 2% of the budget.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
