@@ -2,6 +2,7 @@
 //! one beside it. So far: audio capture ([`audio`]), with the sim source that stands in for an
 //! interface on a desktop and in tests.
 
+pub mod alloc_guard;
 pub mod audio;
 pub mod display;
 pub mod buttons;

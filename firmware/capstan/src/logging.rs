@@ -1,5 +1,7 @@
 //! Log output: human-readable lines on standard error, filtered by `RUST_LOG` (default `info`).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Sets up logging once for the process. Not for the audio thread, which never logs.
@@ -9,5 +11,7 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        // Colours only for a person at a terminal, not in log files.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -16,6 +16,9 @@ const STALL_TIMEOUT_MS: u32 = 2000;
 pub struct AlsaCapture {
     pcm: PCM,
     setup: HwSetup,
+    /// An overrun met after some frames were already read: reported by the next
+    /// [`CaptureSource::wait`], so it lands at its exact place in the take.
+    pending_xrun: bool,
 }
 
 impl AlsaCapture {
@@ -23,7 +26,11 @@ impl AlsaCapture {
     pub fn open(name: &str, req: &HwRequest) -> Result<Self, OpenError> {
         let pcm = open_pcm(name, Direction::Capture)?;
         let setup = configure(&pcm, name, req)?;
-        Ok(AlsaCapture { pcm, setup })
+        Ok(AlsaCapture {
+            pcm,
+            setup,
+            pending_xrun: false,
+        })
     }
 
     /// What the device agreed to.
@@ -68,8 +75,19 @@ impl CaptureSource for AlsaCapture {
     }
 
     fn wait(&mut self) -> Result<usize, CaptureError> {
+        if std::mem::take(&mut self.pending_xrun) {
+            return Err(CaptureError::Xrun);
+        }
         loop {
             match self.pcm.avail_update() {
+                // More than a buffer ready means frames were overwritten: an overrun even if
+                // the driver has not flagged it yet.
+                Ok(n) if n as usize > self.setup.buffer_frames => {
+                    let _ = self.pcm.drop();
+                    return Err(
+                        self.recover(::alsa::Error::new("snd_pcm_avail_update", libc::EPIPE))
+                    );
+                }
                 Ok(n) if n as usize >= self.setup.period_frames => return Ok(n as usize),
                 Ok(_) => {}
                 Err(e) => return Err(self.recover(e)),

@@ -65,6 +65,9 @@ pub struct RecordArgs {
     /// Frames per period (overrides the config).
     #[arg(long)]
     pub period: Option<usize>,
+    /// Periods in the device buffer (overrides the config).
+    #[arg(long)]
+    pub periods: Option<u32>,
     /// Test hook: stall the audio thread once, `SECONDS:MILLISECONDS` into the take, to
     /// provoke a real overrun.
     #[arg(long, hide = true, value_parser = parse_stall)]
@@ -152,10 +155,15 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         }
         None => None,
     };
-    if let Some(p) = a.period {
-        cfg.recorder.period_frames = p;
+    if a.period.is_some() || a.periods.is_some() {
+        if let Some(p) = a.period {
+            cfg.recorder.period_frames = p;
+        }
+        if let Some(p) = a.periods {
+            cfg.audio.periods = p;
+        }
         if let Err(e) = cfg.check() {
-            eprintln!("capstan: --period: {e}");
+            eprintln!("capstan: {e}");
             return ExitCode::from(2);
         }
     }

@@ -144,7 +144,10 @@ impl<S: CaptureSource> CaptureEngine<S> {
     pub fn run(&mut self) -> EngineExit {
         let exit = match self.source.start() {
             Ok(()) => loop {
-                if let Cycle::Exit(e) = self.cycle() {
+                capstan_board::alloc_guard::set_in_audio_cycle(true);
+                let cycle = self.cycle();
+                capstan_board::alloc_guard::set_in_audio_cycle(false);
+                if let Cycle::Exit(e) = cycle {
                     break e;
                 }
             },

@@ -91,6 +91,17 @@ impl Monitor {
     /// Integer formats are summed and metered in integer arithmetic at 32-bit scale (exact, and
     /// cheap on any core); float input is summed in f32. This is realtime-safe.
     pub fn process(&mut self, captured: &[u8]) {
+        // One loop per format, so the per-sample decode has no branch on the format.
+        match self.format {
+            SampleFormat::I16 => self.mix(captured, |s| decode_i32(SampleFormat::I16, s)),
+            SampleFormat::I24 => self.mix(captured, |s| decode_i32(SampleFormat::I24, s)),
+            SampleFormat::I32 => self.mix(captured, |s| decode_i32(SampleFormat::I32, s)),
+            SampleFormat::F32 => self.mix(captured, |s| decode_i32(SampleFormat::F32, s)),
+        }
+    }
+
+    #[inline(always)]
+    fn mix(&mut self, captured: &[u8], decode: impl Fn(&[u8]) -> i32) {
         let bps = self.format.bytes();
         let frame_bytes = bps * self.channels;
         let out_bytes = self.out_format.bytes();
@@ -103,7 +114,7 @@ impl Monitor {
             for (i, frame) in part.chunks_exact(frame_bytes).enumerate() {
                 let mut sum = 0i64;
                 for (c, s) in frame.chunks_exact(bps).enumerate() {
-                    let x = decode_i32(self.format, s);
+                    let x = decode(s);
                     let a = x.unsigned_abs();
                     if a > self.peaks[c] {
                         self.peaks[c] = a;

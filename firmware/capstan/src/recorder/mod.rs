@@ -387,6 +387,14 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
         take.stem(),
         plan.seconds
     );
+    let allocations = capstan_board::alloc_guard::audio_allocations();
+    if allocations > 0 {
+        tracing::error!(
+            "the audio thread allocated {allocations} times inside its cycle: a realtime bug, please report it"
+        );
+    } else {
+        tracing::info!("audio thread: 0 allocations inside its cycle");
+    }
     let writer_cpu = capstan_board::rusage::thread_cpu_time();
     tracing::info!(
         "cpu while recording: audio thread {:.3} s, writer thread {:.3} s (setup before: {:.3} s)",
