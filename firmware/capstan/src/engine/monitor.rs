@@ -1,13 +1,18 @@
-//! The monitor feed of the audio thread: every captured channel summed at equal gain to a
-//! stereo pair for the playback device, and a peak meter per input channel. It only reads the
-//! captured frames, so the record path stays bit-transparent whatever it does. (The full mixer,
-//! with faders, pans and buses, replaces the plain sum when it is wired in.)
+//! The monitor feed of the audio thread. With no mixer configured: every captured channel
+//! summed at equal gain to a stereo pair for the playback device, in integer arithmetic, and a
+//! peak meter per input channel. With a `[mixer]`: the real mixer (faders, pans, groups, auxes)
+//! instead, with its own meters, and optionally the master printed into a ring for the take's
+//! mix file (see [`Monitor::with_mixer`]). It only reads the captured frames, so the record path
+//! stays bit-transparent whatever it does.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use capstan_board::audio::{DeviceFormat, PlaybackSink, StreamSpec};
 use capstan_bwf::SampleFormat;
+use capstan_mixer::{MixerError, MixerSpec, MixerState, RawFormat, TakeMix};
+
+mod mixed;
 
 /// Peak meters per input channel, written by the audio thread, read by anyone without locks.
 #[derive(Debug)]
@@ -57,6 +62,8 @@ pub struct Monitor {
     meters: Arc<Meters>,
     /// Monitor frames that found no room in the playback buffer.
     pub dropped: Arc<AtomicU64>,
+    /// The mixer, when one is configured (it replaces the plain sum).
+    mixed: Option<mixed::MixedMonitor>,
 }
 
 impl Monitor {
@@ -79,7 +86,64 @@ impl Monitor {
             wire: vec![0; max_frames * out_channels * out_format.bytes()],
             meters: Arc::new(Meters::new(channels)),
             dropped: Arc::new(AtomicU64::new(0)),
+            mixed: None,
         }
+    }
+
+    /// A monitor that mixes captured frames of `spec` through the real mixer with `state`, a
+    /// period of `period_frames` at a time, playing to `out` (or metering only). Without a
+    /// playback device the mixer writes as many outputs as its buses play on (at least two).
+    /// The input channel meters of [`Monitor::meters`] stay at zero: read
+    /// [`Monitor::mixer_meters`] instead. Not realtime-safe: this is where the mixer is built.
+    pub fn with_mixer(
+        spec: StreamSpec,
+        out: Option<Box<dyn PlaybackSink>>,
+        period_frames: usize,
+        state: &MixerState,
+    ) -> Result<Self, MixerError> {
+        let outputs = match &out {
+            Some(o) => o.channels(),
+            None => (state.auxes.iter().filter_map(|a| a.output))
+                .chain(state.master.output)
+                .flatten()
+                .map(|c| c.saturating_add(1))
+                .fold(2, u16::max),
+        };
+        let mixer_spec = MixerSpec {
+            input_channels: spec.channels,
+            input_format: raw_format(spec.format),
+            output_channels: outputs,
+            rate: spec.rate,
+            period_frames,
+        };
+        let mut m = Monitor::new(spec, None, 1);
+        m.mixed = Some(mixed::MixedMonitor::new(
+            state,
+            mixer_spec,
+            out,
+            m.dropped.clone(),
+        )?);
+        Ok(m)
+    }
+
+    /// The settings and stream the mixer runs with, to save with a take (`None` for the plain
+    /// sum). `board_mix` says whether the take prints its mix.
+    pub fn take_mix(&self, board_mix: bool) -> Option<TakeMix> {
+        self.mixed.as_ref().map(|m| m.take_mix(board_mix))
+    }
+
+    /// The mixer's meters (`None` for the plain sum).
+    pub fn mixer_meters(&self) -> Option<Arc<capstan_mixer::Meters>> {
+        self.mixed.as_ref().map(|m| m.meters())
+    }
+
+    /// From now on, prints the stereo mix (the master's output pair, interleaved `f32`) into
+    /// `ring`; frames that find no room are counted in the returned counter. `None` (and the
+    /// ring dropped) when there is no mixer to print from.
+    pub fn print_to(&mut self, ring: rtrb::Producer<f32>) -> Option<Arc<AtomicU64>> {
+        let m = self.mixed.as_mut()?;
+        m.print_to(ring);
+        Some(m.print_lost.clone())
     }
 
     /// The meters, for the UI.
@@ -91,6 +155,10 @@ impl Monitor {
     /// Integer formats are summed and metered in integer arithmetic at 32-bit scale (exact, and
     /// cheap on any core); float input is summed in f32. This is realtime-safe.
     pub fn process(&mut self, captured: &[u8]) {
+        if let Some(m) = self.mixed.as_mut() {
+            m.feed(captured);
+            return;
+        }
         // One loop per format, so the per-sample decode has no branch on the format.
         match self.format {
             SampleFormat::I16 => self.mix(captured, |s| decode_i32(SampleFormat::I16, s)),
@@ -113,15 +181,12 @@ impl Monitor {
             let frames = part.len() / frame_bytes;
             for (i, frame) in part.chunks_exact(frame_bytes).enumerate() {
                 let mut sum = 0i64;
-                for (c, s) in frame.chunks_exact(bps).enumerate() {
+                let meters = self.peaks.iter_mut().zip(self.clips.iter_mut());
+                for (s, (peak, clips)) in frame.chunks_exact(bps).zip(meters) {
                     let x = decode(s);
                     let a = x.unsigned_abs();
-                    if a > self.peaks[c] {
-                        self.peaks[c] = a;
-                    }
-                    if a >= clip {
-                        self.clips[c] += 1;
-                    }
+                    *peak = (*peak).max(a);
+                    *clips += u64::from(a >= clip);
                     sum += i64::from(x);
                 }
                 let y = (sum / n) as i32;
@@ -148,7 +213,20 @@ impl Monitor {
 
     /// Playback underruns so far.
     pub fn underruns(&self) -> u64 {
-        self.out.as_ref().map_or(0, |o| o.underruns())
+        match &self.mixed {
+            Some(m) => m.underruns(),
+            None => self.out.as_ref().map_or(0, |o| o.underruns()),
+        }
+    }
+}
+
+/// The mixer's name for a record format (the bytes the ring carries).
+pub fn raw_format(f: SampleFormat) -> RawFormat {
+    match f {
+        SampleFormat::I16 => RawFormat::S16Le,
+        SampleFormat::I24 => RawFormat::S24_3Le,
+        SampleFormat::I32 => RawFormat::S32Le,
+        SampleFormat::F32 => RawFormat::FloatLe,
     }
 }
 
