@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod mixer;
+pub use mixer::MixerConfig;
+
 /// Where a box reads its configuration when none is given.
 pub const DEFAULT_PATH: &str = "/etc/capstan/capstan.toml";
 
@@ -115,6 +118,8 @@ pub struct Config {
     pub audio: AudioConfig,
     /// Track names, in input order; inputs beyond the list are named `In<NN>`.
     pub tracks: Vec<TrackConfig>,
+    /// The monitor mixer (`None`: the monitor plays a plain sum of every input).
+    pub mixer: Option<MixerConfig>,
 }
 
 impl Default for Config {
@@ -125,6 +130,7 @@ impl Default for Config {
             recorder: RecorderConfig::default(),
             audio: AudioConfig::default(),
             tracks: Vec::new(),
+            mixer: None,
         }
     }
 }
@@ -243,6 +249,9 @@ impl Config {
         for (i, t) in self.tracks.iter().enumerate() {
             check_name(&format!("tracks[{i}].name"), &t.name)?;
         }
+        if let Some(m) = &self.mixer {
+            m.check()?;
+        }
         Ok(())
     }
 
@@ -341,5 +350,58 @@ mod tests {
             e.contains("tracks[0].name") && e.contains("remove it"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_mixer_section_reads_with_its_board_mix_switch() {
+        let c = Config::parse(
+            "scene = \"A\"\n[mixer]\nboard_mix = true\n\
+             tracks = [{ name = \"Kick\", input = 0, output = { group = 0 } },\n\
+             { name = \"Vox\", input = 1, pan = -0.5, fader_db = -6.0 }]\n\
+             groups = [{ name = \"Drums\" }]\n",
+            "box.toml",
+        )
+        .unwrap();
+        let m = c.mixer.unwrap();
+        assert!(m.board_mix);
+        assert_eq!(m.state.tracks.len(), 2);
+        assert_eq!(m.state.tracks[1].pan, -0.5);
+        assert_eq!(m.state.groups[0].name, "Drums");
+        assert_eq!(
+            m.state.master.output,
+            Some([0, 1]),
+            "the master keeps its outputs"
+        );
+        let plain = Config::parse("[mixer]\ntracks = [{ input = 0 }]\n", "box.toml").unwrap();
+        assert!(
+            !plain.mixer.unwrap().board_mix,
+            "board_mix is off unless asked for"
+        );
+        assert_eq!(Config::parse("", "t").unwrap().mixer, None);
+    }
+
+    #[test]
+    fn mixer_errors_name_the_line_and_the_fix() {
+        let e = Config::parse(
+            "scene = \"A\"\n[mixer]\nboard_mix = true\n\n[[mixer.tracks]]\ninput = 0\nfadr_db = -3.0\n",
+            "box.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("box.toml") && e.contains("line 7") && e.contains("fadr_db"),
+            "{e}"
+        );
+        let e = Config::parse("[mixer]\nboard_mix = \"yes\"\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("bool"), "{e}");
+        let e = Config::parse(
+            "[mixer]\nboard_mix = true\nmaster = { output = [0, 1] }\nfader = 3\n",
+            "box.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("fader") && e.contains("tracks"), "{e}");
     }
 }

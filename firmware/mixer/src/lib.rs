@@ -70,6 +70,7 @@ pub mod process;
 pub mod spec;
 pub mod state;
 mod strip;
+pub mod take;
 
 pub use command::{BusChange, Command, ControlError, MixerControl, TrackChange};
 pub use convert::RawFormat;
@@ -78,6 +79,7 @@ pub use meter::{ChannelMeter, Meters};
 pub use process::ProcessError;
 pub use spec::{MixerError, MixerSpec};
 pub use state::{BusState, Destination, MixerState, SendState, TrackInput, TrackState};
+pub use take::TakeMix;
 
 /// The most tracks a mixer holds.
 pub const MAX_TRACKS: usize = 64;

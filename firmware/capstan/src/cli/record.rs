@@ -208,6 +208,18 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let monitor = match &cfg.mixer {
+                Some(m) => {
+                    match Monitor::with_mixer(spec, None, cfg.recorder.period_frames, &m.state) {
+                        Ok(m) => Some(m),
+                        Err(e) => {
+                            eprintln!("capstan: [mixer]: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                None => None,
+            };
             let req = TakeRequest {
                 config: cfg,
                 out,
@@ -215,7 +227,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 writer: Default::default(),
                 audio,
             };
-            record(source, None, req)
+            record(source, monitor, req)
         }
         None => {
             eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y (see `capstan devices`)");
@@ -229,11 +241,7 @@ fn frames_of(seconds: Option<f64>, rate: u32) -> Option<u64> {
 }
 
 /// Opens the capture device and the monitor (a playback device, or meters only).
-fn open_device(
-    dev: &str,
-    a: &RecordArgs,
-    cfg: &Config,
-) -> Result<(AlsaCapture, Monitor), capstan_board::audio::OpenError> {
+fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, Monitor), String> {
     let formats: Vec<DeviceFormat> = match a.bits {
         Some(b) => DeviceFormat::for_sample_format(b).to_vec(),
         None => cfg
@@ -250,7 +258,7 @@ fn open_device(
         period_frames: cfg.recorder.period_frames,
         periods: cfg.audio.periods,
     };
-    let capture = AlsaCapture::open(dev, &req)?;
+    let capture = AlsaCapture::open(dev, &req).map_err(|e| e.to_string())?;
     let hw = capture.setup();
     tracing::info!(
         "{dev}: {} channels of {} at {} Hz, period {} frames, buffer {} frames ({:.1} ms)",
@@ -276,13 +284,21 @@ fn open_device(
                 period_frames: hw.period_frames,
                 periods: cfg.audio.periods.max(3),
             };
-            let p = AlsaPlayback::open(name, &preq, 2)?;
-            tracing::info!("monitor: {name}, a plain sum of every input in stereo");
+            let p = AlsaPlayback::open(name, &preq, 2).map_err(|e| e.to_string())?;
+            let what = match cfg.mixer {
+                Some(_) => "the [mixer]",
+                None => "a plain sum of every input in stereo",
+            };
+            tracing::info!("monitor: {name}, {what}");
             Some(Box::new(p) as Box<dyn capstan_board::audio::PlaybackSink>)
         }
         None => None,
     };
-    let monitor = Monitor::new(capture.spec(), out, hw.period_frames);
+    let monitor = match &cfg.mixer {
+        Some(m) => Monitor::with_mixer(capture.spec(), out, hw.period_frames, &m.state)
+            .map_err(|e| format!("[mixer]: {e}"))?,
+        None => Monitor::new(capture.spec(), out, hw.period_frames),
+    };
     Ok((capture, monitor))
 }
 

@@ -4,6 +4,7 @@
 pub mod files;
 pub mod losses;
 pub mod meta;
+pub mod mix;
 pub mod naming;
 
 use std::path::{Path, PathBuf};
@@ -203,6 +204,8 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
         })
         .collect();
     let mut files = TakeFiles::create(wav, specs, req.writer)?;
+    let mut monitor = monitor;
+    let mut print = mix::TakePrint::start(&tm, monitor.as_mut(), cfg, req.writer)?;
     sync_dir(&take.dir);
     sync_dir(&req.out);
     tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
@@ -309,7 +312,9 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
                 break;
             }
         }
+        mix::TakePrint::write(&mut print);
         if last_commit.elapsed() >= interval {
+            mix::TakePrint::commit(&mut print);
             if let Some((at, label)) = marks.flush_if_past(files.frames()) {
                 files.mark(at, &label);
             }
@@ -355,6 +360,7 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
     if let Some((at, label)) = marks.flush() {
         files.mark(at, &label);
     }
+    let print = mix::TakePrint::finish(print);
     let frames = files.frames();
     let dropped = stats.frames_dropped.load(Ordering::Relaxed);
     let xruns = stats.xruns.load(Ordering::Relaxed);
@@ -371,7 +377,7 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
     });
     sync_dir(&take.dir);
     let files = match finished {
-        Ok(f) => f,
+        Ok(f) => f.into_iter().chain(print).collect(),
         Err(e) => {
             failure.get_or_insert(e.to_string());
             Vec::new()

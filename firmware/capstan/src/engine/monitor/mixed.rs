@@ -1,0 +1,184 @@
+//! The monitor through the real mixer: faders, pans, groups and auxes from the config's
+//! `[mixer]`, out to the playback device, and the master's pair printed into a ring for the
+//! take's `_MIX.wav`.
+//!
+//! Captured frames are cut into whole periods before they reach the mixer (however the ring
+//! or the device hands them over), so the mixer always sees the same calls for the same frames
+//! and the `take` tools can print the same mix offline, bit for bit. The last part period of a
+//! take is mixed when the monitor is dropped, on the audio thread, after its last cycle.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use capstan_board::audio::{DeviceFormat, PlaybackSink};
+use capstan_mixer::{Mixer, MixerControl, MixerSpec, MixerState, RawFormat, TakeMix};
+
+/// The mixer side of a [`Monitor`](super::Monitor).
+pub(super) struct MixedMonitor {
+    mixer: Mixer,
+    control: MixerControl,
+    spec: MixerSpec,
+    frame_bytes: usize,
+    /// One period of captured bytes, filled across calls.
+    pending: Vec<u8>,
+    filled: usize,
+    /// The mixer's interleaved output for one period.
+    mixed: Vec<f32>,
+    out: Option<Box<dyn PlaybackSink>>,
+    out_format: RawFormat,
+    wire: Vec<u8>,
+    /// Where the printed mix goes, and the output channels it is taken from.
+    print: Option<rtrb::Producer<f32>>,
+    pair: [usize; 2],
+    /// Monitor frames that found no room in the playback buffer.
+    pub(super) dropped: Arc<AtomicU64>,
+    /// Printed frames that found no room in the print ring.
+    pub(super) print_lost: Arc<AtomicU64>,
+}
+
+/// The mixer's name for a playback format.
+pub(super) fn raw_format(f: DeviceFormat) -> RawFormat {
+    match f {
+        DeviceFormat::S16Le => RawFormat::S16Le,
+        DeviceFormat::S24_3Le => RawFormat::S24_3Le,
+        DeviceFormat::S24Le => RawFormat::S24Le,
+        DeviceFormat::S32Le => RawFormat::S32Le,
+        DeviceFormat::FloatLe => RawFormat::FloatLe,
+    }
+}
+
+impl MixedMonitor {
+    /// Builds the mixer for `spec` and `state`, playing to `out`. Not realtime-safe.
+    pub(super) fn new(
+        state: &MixerState,
+        spec: MixerSpec,
+        out: Option<Box<dyn PlaybackSink>>,
+        dropped: Arc<AtomicU64>,
+    ) -> Result<Self, capstan_mixer::MixerError> {
+        let (mixer, control) = Mixer::new(state, spec)?;
+        let p = spec.period_frames;
+        let out_format = out
+            .as_ref()
+            .map_or(RawFormat::S16Le, |o| raw_format(o.format()));
+        let n = usize::from(spec.output_channels);
+        let frame_bytes = usize::from(spec.input_channels) * spec.input_format.bytes();
+        let pair = state.master.output.unwrap_or([0, 1]).map(usize::from);
+        Ok(MixedMonitor {
+            mixer,
+            control,
+            spec,
+            frame_bytes,
+            pending: vec![0; p * frame_bytes],
+            filled: 0,
+            mixed: vec![0.0; p * n],
+            out,
+            out_format,
+            wire: vec![0; p * n * out_format.bytes()],
+            print: None,
+            pair,
+            dropped,
+            print_lost: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The settings and stream the mixer runs with, to save with a take.
+    pub(super) fn take_mix(&self, board_mix: bool) -> TakeMix {
+        let s = self.spec;
+        TakeMix {
+            board_mix,
+            rate: s.rate,
+            input_channels: s.input_channels,
+            input_format: s.input_format,
+            output_channels: s.output_channels,
+            period_frames: s.period_frames,
+            mixer: self.control.state().clone(),
+        }
+    }
+
+    /// The mixer's meters.
+    pub(super) fn meters(&self) -> Arc<capstan_mixer::Meters> {
+        self.mixer.meters()
+    }
+
+    /// Prints the master's pair into `ring` from now on, interleaved stereo `f32`.
+    pub(super) fn print_to(&mut self, ring: rtrb::Producer<f32>) {
+        self.print = Some(ring);
+    }
+
+    /// Playback underruns so far.
+    pub(super) fn underruns(&self) -> u64 {
+        self.out.as_ref().map_or(0, |o| o.underruns())
+    }
+
+    /// Takes captured frames, mixing each period as it completes. This is realtime-safe.
+    pub(super) fn feed(&mut self, mut captured: &[u8]) {
+        let period_bytes = self.pending.len();
+        if self.filled > 0 {
+            let n = (period_bytes - self.filled).min(captured.len());
+            self.pending[self.filled..][..n].copy_from_slice(&captured[..n]);
+            self.filled += n;
+            captured = &captured[n..];
+            if self.filled < period_bytes {
+                return;
+            }
+            let pending = std::mem::take(&mut self.pending);
+            self.mix(&pending, self.spec.period_frames);
+            self.pending = pending;
+            self.filled = 0;
+        }
+        while captured.len() >= period_bytes {
+            let (block, rest) = captured.split_at(period_bytes);
+            self.mix(block, self.spec.period_frames);
+            captured = rest;
+        }
+        self.pending[..captured.len()].copy_from_slice(captured);
+        self.filled = captured.len();
+    }
+
+    /// Mixes the part period still waiting (the end of a take). This is realtime-safe.
+    pub(super) fn flush(&mut self) {
+        let frames = self.filled / self.frame_bytes;
+        if frames > 0 {
+            let pending = std::mem::take(&mut self.pending);
+            self.mix(&pending, frames);
+            self.pending = pending;
+        }
+        self.filled = 0;
+    }
+
+    fn mix(&mut self, block: &[u8], frames: usize) {
+        let n = usize::from(self.spec.output_channels);
+        // The block and buffers are sized for the spec: this cannot fail.
+        if self.mixer.process(block, frames, &mut self.mixed).is_err() {
+            return;
+        }
+        let mixed = &self.mixed[..frames * n];
+        if let Some(out) = self.out.as_mut() {
+            let wire = &mut self.wire[..mixed.len() * self.out_format.bytes()];
+            capstan_mixer::convert::encode(self.out_format, mixed, wire);
+            let queued = out.write(wire).unwrap_or(0);
+            if queued < frames {
+                self.dropped
+                    .fetch_add((frames - queued) as u64, Ordering::Relaxed);
+            }
+        }
+        if let Some(ring) = self.print.as_mut() {
+            let [l, r] = self.pair;
+            match ring.write_chunk_uninit(2 * frames) {
+                Ok(chunk) => {
+                    let samples = mixed.chunks_exact(n).flat_map(|f| [f[l], f[r]]);
+                    chunk.fill_from_iter(samples);
+                }
+                Err(_) => {
+                    self.print_lost.fetch_add(frames as u64, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for MixedMonitor {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
