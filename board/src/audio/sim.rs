@@ -44,6 +44,64 @@ pub struct SimSource {
     started: Option<Instant>,
     /// One second of the sine, encoded, for one channel (1 kHz repeats exactly every second).
     sine: Vec<u8>,
+    /// The counter signal's frame-independent bytes, for integer formats.
+    counter: Option<CounterFrame>,
+}
+
+/// One frame of the counter signal split into what stays and what follows the frame number:
+/// in every integer format the frame's bits and the channel's bits of a sample never overlap,
+/// so a frame is `channel_bits | (low_byte & low_mask) | (high_byte & high_mask)`.
+#[derive(Debug)]
+struct CounterFrame {
+    /// The channel bits of every sample (the frame as it is at frame 0).
+    channel_bits: Vec<u8>,
+    /// 0xFF where the low byte of the frame number goes.
+    low_mask: Vec<u8>,
+    /// 0xFF where the high byte of the frame number goes.
+    high_mask: Vec<u8>,
+}
+
+impl CounterFrame {
+    /// For `format`; `None` for float samples, whose bits do not split that way.
+    fn new(channels: usize, format: SampleFormat) -> Option<CounterFrame> {
+        let bps = format.bytes();
+        // Where frame bits 0-7 and 8-15 land inside a sample.
+        let (low, high) = match format {
+            SampleFormat::I16 => (0, 1),
+            SampleFormat::I24 => (1, 2),
+            SampleFormat::I32 => (2, 3),
+            SampleFormat::F32 => return None,
+        };
+        let mut channel_bits = vec![0u8; channels * bps];
+        counter::fill(&mut channel_bits, channels, format, 0);
+        let mask = |at: usize| -> Vec<u8> {
+            (0..channels * bps)
+                .map(|i| if i % bps == at { 0xFF } else { 0 })
+                .collect()
+        };
+        Some(CounterFrame {
+            channel_bits,
+            low_mask: mask(low),
+            high_mask: mask(high),
+        })
+    }
+
+    /// Fills `out` (whole frames) from frame `first_frame` on. This is realtime-safe.
+    fn fill(&self, out: &mut [u8], first_frame: u64) {
+        let fb = self.channel_bits.len();
+        let (t, l, h) = (
+            &self.channel_bits[..],
+            &self.low_mask[..fb],
+            &self.high_mask[..fb],
+        );
+        for (i, frame) in out.chunks_exact_mut(fb).enumerate() {
+            let n = first_frame + i as u64;
+            let (lo, hi) = (n as u8, (n >> 8) as u8);
+            for j in 0..fb {
+                frame[j] = t[j] | (lo & l[j]) | (hi & h[j]);
+            }
+        }
+    }
 }
 
 impl SimSource {
@@ -82,6 +140,10 @@ impl SimSource {
         } else {
             Vec::new()
         };
+        let counter = match signal {
+            Signal::Counter => CounterFrame::new(usize::from(spec.channels), spec.format),
+            _ => None,
+        };
         Ok(SimSource {
             spec,
             signal,
@@ -91,6 +153,7 @@ impl SimSource {
             ready: 0,
             started: None,
             sine,
+            counter,
         })
     }
 }
@@ -152,7 +215,10 @@ impl CaptureSource for SimSource {
         let out = &mut dst[..n * fb];
         let ch = usize::from(self.spec.channels);
         match self.signal {
-            Signal::Counter => counter::fill(out, ch, self.spec.format, self.next_frame),
+            Signal::Counter => match &self.counter {
+                Some(c) => c.fill(out, self.next_frame),
+                None => counter::fill(out, ch, self.spec.format, self.next_frame),
+            },
             Signal::Silence => out.fill(0),
             Signal::Sine => {
                 let bps = self.spec.format.bytes();
@@ -202,6 +268,38 @@ mod tests {
         let mut c = counter::Checker::new(SampleFormat::I24, &[0, 1, 2]);
         c.check(&all).unwrap();
         assert_eq!((c.frames(), c.start_position()), (192, Some(0)));
+    }
+
+    #[test]
+    fn counter_frames_match_the_signal_in_every_format_and_at_the_wrap() {
+        for format in [
+            SampleFormat::I16,
+            SampleFormat::I24,
+            SampleFormat::I32,
+            SampleFormat::F32,
+        ] {
+            for channels in [1u16, 3, 64, 256] {
+                let spec = StreamSpec {
+                    channels,
+                    rate: 48000,
+                    format,
+                };
+                let mut s = SimSource::new(spec, Signal::Counter, 512, true).unwrap();
+                // Start near frame 32767 so the run crosses the sign bit and the 16-bit wrap.
+                s.next_frame = 65536 * 3 - 40_000;
+                s.start().unwrap();
+                let first = s.next_frame;
+                let fb = spec.frame_bytes();
+                let mut got = vec![0u8; 512 * fb];
+                let mut want = got.clone();
+                for k in 0..100u64 {
+                    s.wait().unwrap();
+                    assert_eq!(s.read(&mut got).unwrap(), 512);
+                    counter::fill(&mut want, usize::from(channels), format, first + k * 512);
+                    assert!(got == want, "{format:?}, {channels} channels, read {k}");
+                }
+            }
+        }
     }
 
     #[test]
