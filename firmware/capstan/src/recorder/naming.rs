@@ -54,12 +54,98 @@ fn last_take(out: &Path, scene: &str) -> io::Result<u32> {
     Ok(last)
 }
 
-/// Creates the next take folder of `scene` in `out` (creating `out` if needed). Never reuses or
-/// writes into an existing folder: if another process takes a number first, the next is tried.
+/// Why the output folder cannot take a take.
+#[derive(Debug, thiserror::Error)]
+pub enum OutFolderError {
+    /// The path names a file.
+    #[error("{}: this is a file, not a folder: give --out a folder to put takes in", .0.display())]
+    NotAFolder(PathBuf),
+    /// Neither the folder nor its parent exists: most likely the card is not mounted.
+    #[error(
+        "{}: no such folder, and its parent {} does not exist either: is the card mounted? \
+         (Capstan creates the last folder of the path, never a whole path; `mkdir -p` it first)",
+        .out.display(),
+        .parent.display()
+    )]
+    Missing {
+        /// The output folder.
+        out: PathBuf,
+        /// Its missing parent.
+        parent: PathBuf,
+    },
+    /// The system refused.
+    #[error("{}: {source} (is the card mounted and writable?)", .out.display())]
+    Io {
+        /// The output folder.
+        out: PathBuf,
+        /// The system's answer.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl From<OutFolderError> for io::Error {
+    fn from(e: OutFolderError) -> io::Error {
+        let kind = match &e {
+            OutFolderError::NotAFolder(_) => io::ErrorKind::InvalidInput,
+            OutFolderError::Missing { .. } => io::ErrorKind::NotFound,
+            OutFolderError::Io { source, .. } => source.kind(),
+        };
+        io::Error::new(kind, e.to_string())
+    }
+}
+
+/// Makes sure `out` is a folder takes can go in. A missing `out` is created only when its parent
+/// exists: a whole missing path usually means the card is not mounted, and a recorder must not
+/// then fill the system's own storage, so that is refused.
+pub fn prepare_out_folder(out: &Path) -> Result<(), OutFolderError> {
+    let io_err = |source| OutFolderError::Io {
+        out: out.to_path_buf(),
+        source,
+    };
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => return Err(OutFolderError::NotAFolder(out.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(e)),
+    }
+    let parent = match out.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => Path::new("/"),
+    };
+    if !parent.is_dir() {
+        return Err(OutFolderError::Missing {
+            out: out.to_path_buf(),
+            parent: parent.to_path_buf(),
+        });
+    }
+    match std::fs::create_dir(out) {
+        Ok(()) => {
+            tracing::info!("created the output folder {}", out.display());
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && out.is_dir() => Ok(()),
+        Err(e) => Err(io_err(e)),
+    }
+}
+
+/// The highest take number a take may have.
+const LAST_NUMBER: u32 = 999_999;
+
+/// Creates the next take folder of `scene` in `out` (see [`prepare_out_folder`] for a missing
+/// `out`). Never reuses or writes into an existing folder or file: numbering follows the highest
+/// take there, and if another process takes a number first, the next is tried.
 pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
-    std::fs::create_dir_all(out)?;
-    let mut number = last_take(out, scene)? + 1;
+    prepare_out_folder(out)?;
+    let mut number = last_take(out, scene)?.saturating_add(1);
     loop {
+        if number > LAST_NUMBER {
+            return Err(io::Error::other(format!(
+                "scene {scene} has no free take number left (the highest is T{LAST_NUMBER}): \
+                 start a new scene or move its takes away"
+            )));
+        }
         let t = TakeName {
             scene: scene.to_string(),
             number,
@@ -70,12 +156,6 @@ pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
             Ok(()) => return Ok(TakeName { dir, ..t }),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => number += 1,
             Err(e) => return Err(e),
-        }
-        if number > 999_999 {
-            return Err(io::Error::other(format!(
-                "scene {scene} has no free take number left in {}",
-                out.display()
-            )));
         }
     }
 }
@@ -98,5 +178,41 @@ mod tests {
             "S01-T008_01_Kick.wav"
         );
         assert_eq!(b.poly_file().file_name().unwrap(), "S01-T008.wav");
+    }
+
+    #[test]
+    fn an_existing_file_or_folder_is_never_reused() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("S01-T001"), b"keep me").unwrap();
+        let a = create_next_take(d.path(), "S01").unwrap();
+        assert_eq!(a.stem(), "S01-T002");
+        assert_eq!(
+            std::fs::read(d.path().join("S01-T001")).unwrap(),
+            b"keep me"
+        );
+        std::fs::create_dir(d.path().join("S01-T999999")).unwrap();
+        let e = create_next_take(d.path(), "S01").unwrap_err().to_string();
+        assert!(
+            e.contains("no free take number") && e.contains("new scene"),
+            "{e}"
+        );
+        std::fs::create_dir(d.path().join("S01-T4294967295")).unwrap();
+        assert!(create_next_take(d.path(), "S01").is_err());
+    }
+
+    #[test]
+    fn a_missing_out_folder_is_made_only_when_its_parent_exists() {
+        let d = tempfile::tempdir().unwrap();
+        let one = d.path().join("takes");
+        assert_eq!(create_next_take(&one, "S01").unwrap().stem(), "S01-T001");
+        let deep = d.path().join("card/takes");
+        let e = create_next_take(&deep, "S01").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().contains("is the card mounted"), "{e}");
+        assert!(!d.path().join("card").exists());
+        let file = d.path().join("f");
+        std::fs::write(&file, b"").unwrap();
+        let e = prepare_out_folder(&file).unwrap_err().to_string();
+        assert!(e.contains("a file, not a folder"), "{e}");
     }
 }
