@@ -12,7 +12,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Inspect, check and repair Capstan takes (and any WAV/BWF/RF64 file).
 ///
 /// Exit codes: 0 all good; 1 a file has problems (or a repair was needed and made, for
-/// `recover`: 0); 2 a file could not be read, is not WAV, or the command line is wrong.
+/// `recover`: 0); 2 a file could not be read, is not WAV, or the command line is wrong. For
+/// `mixdown` and `stems`: 1 a print could not be written; 2 the take, its tracks or its mix
+/// file are missing or unreadable.
 #[derive(Debug, Parser)]
 #[command(name = "take", version, about)]
 struct Cli {
@@ -50,6 +52,23 @@ enum Command {
         /// A WAV file or a take folder.
         path: PathBuf,
     },
+    /// Print the take's stereo mix from its tracks with the mix saved with it
+    /// (<TAKE>.mix.toml), bit for bit as the box's board mix.
+    Mixdown {
+        /// A take folder.
+        take: PathBuf,
+        /// The file to write (default: <TAKE>_MIX.wav in the take folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print one stereo stem per group bus of the take's mix: <TAKE>_STEM_<Group>.wav.
+    Stems {
+        /// A take folder.
+        take: PathBuf,
+        /// The folder to write them in (default: the take folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +77,8 @@ fn main() -> ExitCode {
         Command::Info { path, json } => cmd::info::run(&path, json),
         Command::Verify { path, pattern } => cmd::verify::run(&path, pattern.is_some()),
         Command::Recover { path } => cmd::recover::run(&path),
+        Command::Mixdown { take, out } => cmd::mixdown::run(&take, out.as_deref()),
+        Command::Stems { take, out } => cmd::stems::run(&take, out.as_deref()),
     };
     ExitCode::from(code)
 }

@@ -1,7 +1,9 @@
 //! The `take` subcommands and what they share.
 
 pub mod info;
+pub mod mixdown;
 pub mod recover;
+pub mod stems;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,207 @@
+//! The mix printed three ways agrees: a take recorded by the `capstan` binary on the sim board
+//! with a `[mixer]` (pans, faders, groups) and `board_mix = true` carries its mix file and its
+//! board mix; `take mixdown` prints the same mix from the tracks, sample for sample; `take
+//! stems` prints one stem per group; a folder without a mix file, or that is not a take, is
+//! refused with a message and exit code 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tools/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// Builds the `capstan` binary once and returns its path.
+fn capstan() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let st = Command::new(cargo)
+            .current_dir(workspace())
+            .args(["build", "-p", "capstan", "--bin", "capstan"])
+            .status()
+            .expect("cannot run cargo to build capstan");
+        assert!(st.success(), "cargo build -p capstan failed: {st}");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|t| {
+                if t.is_absolute() {
+                    t
+                } else {
+                    workspace().join(t)
+                }
+            })
+            .unwrap_or_else(|| workspace().join("target"));
+        let bin = target
+            .join("debug")
+            .join(format!("capstan{}", std::env::consts::EXE_SUFFIX));
+        assert!(bin.exists(), "no capstan binary at {}", bin.display());
+        bin
+    })
+}
+
+fn take(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const CONFIG: &str = r#"
+scene = "Gig"
+[recorder]
+period_frames = 96
+[mixer]
+board_mix = true
+tracks = [
+    { name = "Kick", input = 0, output = { group = 0 }, pan = -0.3, fader_db = -1.0 },
+    { name = "Snare", input = 1, output = { group = 0 }, pan = 0.2, fader_db = -4.0, invert = true },
+    { name = "Vox", input = 2, output = { group = 1 }, pan = 0.4, fader_db = -2.5 },
+    { name = "Keys", input = [3, 4], output = { group = 1 }, pan = -0.6, trim_db = 3.0 },
+    { name = "Gtr", input = 5, pan = 0.8, fader_db = -6.0 },
+]
+groups = [{ name = "Drums", fader_db = -1.5, pan = 0.1 }, { name = "Vocals" }]
+master = { fader_db = -3.0 }
+"#;
+
+/// Records a take of `seconds` of the sine on six inputs with `config`; returns its folder.
+fn record(dir: &Path, config: &str, seconds: &str) -> PathBuf {
+    let cfg = dir.join("box.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let o = Command::new(capstan())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
+        .args(["--seconds", seconds, "--fast", "--out"])
+        .arg(dir.join("takes"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    PathBuf::from(out.lines().last().unwrap().trim())
+}
+
+/// A file's audio: (frames, samples as f32).
+fn audio(p: &Path) -> (u64, Vec<f32>) {
+    let mut r = hound::WavReader::open(p).unwrap();
+    let s = r.spec();
+    assert_eq!(
+        (s.channels, s.sample_format, s.bits_per_sample),
+        (2, hound::SampleFormat::Float, 32),
+        "{}",
+        p.display()
+    );
+    let v: Vec<f32> = r.samples::<f32>().map(Result::unwrap).collect();
+    ((v.len() / 2) as u64, v)
+}
+
+#[test]
+fn the_offline_mix_is_the_board_mix_bit_for_bit_and_stems_come_per_group() {
+    let d = tempfile::tempdir().unwrap();
+    // 1.01 s: the take ends in the middle of a period.
+    let dir = record(d.path(), CONFIG, "1.01");
+    let frames = 48_480u64;
+    assert!(dir.join("Gig-T001.mix.toml").exists());
+    let board = dir.join("Gig-T001_MIX.wav");
+    let (n, board_mix) = audio(&board);
+    assert_eq!(n, frames, "the board mix is as long as the tracks");
+    let peak = board_mix.iter().fold(0f32, |m, x| m.max(x.abs()));
+    assert!(peak > 0.05, "the board mix carries the sine (peak {peak})");
+    assert!(
+        board_mix.chunks_exact(2).any(|f| f[0] != f[1]),
+        "pans make the two sides differ"
+    );
+
+    let printed = d.path().join("offline.wav");
+    let o = take(&[
+        "mixdown",
+        dir.to_str().unwrap(),
+        "--out",
+        printed.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("100%"));
+    let (m, offline) = audio(&printed);
+    assert_eq!(m, frames);
+    let first_diff = board_mix
+        .iter()
+        .zip(&offline)
+        .position(|(a, b)| a.to_bits() != b.to_bits());
+    assert_eq!(
+        first_diff, None,
+        "the offline mix differs from the board mix"
+    );
+
+    // Without --out the board mix is in the way: the message says what to do.
+    let o = take(&["mixdown", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--out"), "{}", text(&o));
+
+    let o = take(&["stems", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut stems: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("_STEM_"))
+        .collect();
+    stems.sort();
+    assert_eq!(
+        stems,
+        ["Gig-T001_STEM_Drums.wav", "Gig-T001_STEM_Vocals.wav"]
+    );
+    let (nd, drums) = audio(&dir.join(&stems[0]));
+    let (nv, vocals) = audio(&dir.join(&stems[1]));
+    assert_eq!((nd, nv), (frames, frames));
+    assert!(drums.iter().any(|x| x.abs() > 0.01) && vocals.iter().any(|x| x.abs() > 0.01));
+    assert_ne!(drums, vocals);
+    // The guitar goes straight to the master: mix minus the stems is the guitar alone, panned
+    // right (its left side 0.8 of the way to silence).
+    let (mut left, mut right) = (0f64, 0f64);
+    for i in (0..board_mix.len()).step_by(2) {
+        left += f64::from(board_mix[i] - drums[i] - vocals[i]).abs();
+        right += f64::from(board_mix[i + 1] - drums[i + 1] - vocals[i + 1]).abs();
+    }
+    assert!(right > 3.0 * left, "guitar left {left}, right {right}");
+}
+
+#[test]
+fn a_take_without_a_mix_file_or_a_folder_that_is_no_take_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = record(d.path(), "scene = \"Plain\"\n", "0.1");
+    assert!(!dir.join("Plain-T001.mix.toml").exists());
+    assert!(!dir.join("Plain-T001_MIX.wav").exists());
+    for cmd in ["mixdown", "stems"] {
+        let o = take(&[cmd, dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let t = text(&o);
+        assert!(
+            t.contains("no mix file Plain-T001.mix.toml") && t.contains("[mixer]"),
+            "{t}"
+        );
+    }
+    let o = take(&["mixdown", d.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("is not a take folder"), "{}", text(&o));
+    let o = take(&["stems", d.path().join("nothing").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("is not a take folder"), "{}", text(&o));
+
+    // A mix file that does not parse names its line.
+    let bad = dir.join("Plain-T001.mix.toml");
+    std::fs::write(&bad, "rate = 48000\ninput_channels = 6\nperiod = 64\n").unwrap();
+    let o = take(&["mixdown", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("line 3"), "{}", text(&o));
+}
