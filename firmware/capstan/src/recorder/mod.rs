@@ -2,6 +2,7 @@
 //! source, and the writer loop that empties the ring into the files and commits them.
 
 pub mod files;
+pub mod live;
 pub mod losses;
 pub mod meta;
 pub mod mix;
@@ -19,10 +20,10 @@ use capstan_bwf::WavSpec;
 
 use crate::config::{Config, Layout};
 use crate::engine::{
-    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, EngineStats, LossKind, Monitor,
-    RingPlan,
+    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, LossKind, Monitor, RingPlan,
 };
 use files::TakeFiles;
+pub use live::{LiveTake, MarkRequest};
 use losses::LossMarkers;
 use meta::TakeMeta;
 
@@ -144,6 +145,18 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
     req: &TakeRequest,
     stop: Arc<AtomicBool>,
 ) -> Result<TakeReport, RecordError> {
+    record_take_live(source, monitor, req, stop, &LiveTake::new())
+}
+
+/// [`record_take_with_monitor`], sharing the take's counters and name through `live` as it
+/// records, and putting the markers asked for there on every file.
+pub fn record_take_live<S: CaptureSource + 'static>(
+    source: S,
+    monitor: Option<Monitor>,
+    req: &TakeRequest,
+    stop: Arc<AtomicBool>,
+    live: &LiveTake,
+) -> Result<TakeReport, RecordError> {
     let spec: StreamSpec = source.spec();
     let cfg = &req.config;
     let plan = RingPlan::new(spec, cfg.recorder.ring_seconds, source.period_frames());
@@ -209,10 +222,11 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
     sync_dir(&take.dir);
     sync_dir(&req.out);
     tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
+    let _ = live.take.set(take.clone());
 
     let (producer, mut consumer) = plan.build();
     let (ev_tx, mut ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
-    let stats = Arc::new(EngineStats::default());
+    let stats = live.stats.clone();
     let mut engine = CaptureEngine::new(
         source,
         producer,
@@ -292,6 +306,9 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
             }
             losses.push(e);
         }
+        for m in live.take_marks() {
+            files.mark(m.position, &m.label);
+        }
         let avail = consumer.slots() / fb;
         if avail == 0 {
             if audio.is_finished() && consumer.slots() < fb {
@@ -359,6 +376,9 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
     }
     if let Some((at, label)) = marks.flush() {
         files.mark(at, &label);
+    }
+    for m in live.take_marks() {
+        files.mark(m.position.min(files.frames()), &m.label);
     }
     let print = mix::TakePrint::finish(print);
     let frames = files.frames();
