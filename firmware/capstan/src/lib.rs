@@ -2,6 +2,7 @@
 //! the configuration ([`config`]) and the `capstan` command line ([`cli`]).
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -1,0 +1,120 @@
+//! A take being recorded on a thread of its own: [`crate::recorder::record_take_live`] runs
+//! there until its stop flag is set; the UI reads its counters and asks for markers meanwhile.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::engine::Meters;
+use crate::recorder::{record_take_live, LiveTake, RecordError, TakeReport, TakeRequest};
+
+use super::input::TakeSource;
+use super::AppError;
+
+/// A running take.
+pub struct Recording {
+    live: LiveTake,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<Result<TakeReport, RecordError>>,
+    meters: Arc<Meters>,
+    rate: u32,
+    /// The transport's number of the take.
+    number: u32,
+    /// User markers added so far.
+    marks: u32,
+}
+
+impl Recording {
+    /// Starts recording `source` on a new thread as the transport's take `number`.
+    pub fn start(source: TakeSource, req: TakeRequest, number: u32) -> Result<Recording, AppError> {
+        let live = LiveTake::new();
+        let stop = Arc::new(AtomicBool::new(false));
+        let rate = source.spec().rate;
+        let meters = source.meters();
+        let (l, s) = (live.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("capstan-writer".into())
+            .spawn(move || match source {
+                TakeSource::Sim(src, monitor) => record_take_live(src, Some(monitor), &req, s, &l),
+                TakeSource::Device(src, monitor) => {
+                    record_take_live(src, Some(monitor), &req, s, &l)
+                }
+            })
+            .map_err(AppError::Thread)?;
+        Ok(Recording {
+            live,
+            stop,
+            thread,
+            meters,
+            rate,
+            number,
+            marks: 0,
+        })
+    }
+
+    /// The transport's number of the take.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The take's name (`S01-T001`) once its folder exists.
+    pub fn name(&self) -> Option<String> {
+        self.live.take.get().map(|t| t.stem())
+    }
+
+    /// The take's sample rate.
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Frames captured so far.
+    pub fn frames(&self) -> u64 {
+        self.live.stats.frames_captured.load(Ordering::Relaxed)
+    }
+
+    /// Frames lost to a full ring so far.
+    pub fn frames_dropped(&self) -> u64 {
+        self.live.stats.frames_dropped.load(Ordering::Relaxed)
+    }
+
+    /// Device overruns so far.
+    pub fn xruns(&self) -> u64 {
+        self.live.stats.xruns.load(Ordering::Relaxed)
+    }
+
+    /// Time recorded so far.
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_secs_f64(self.frames() as f64 / f64::from(self.rate))
+    }
+
+    /// The meters of the take's inputs.
+    pub fn meters(&self) -> &Meters {
+        &self.meters
+    }
+
+    /// Adds the next user marker (`M1`, `M2`, ...) to every file of the take, at the take
+    /// position of a press `ago` before now; returns its label and position.
+    pub fn mark(&mut self, ago: Duration) -> (String, u64) {
+        self.marks += 1;
+        let label = format!("M{}", self.marks);
+        let back = (ago.as_secs_f64() * f64::from(self.rate)) as u64;
+        let position = self.frames().saturating_sub(back);
+        self.live.mark(position, label.clone());
+        (label, position)
+    }
+
+    /// True once the take ended by itself (a fault or the source's end).
+    pub fn has_ended(&self) -> bool {
+        self.thread.is_finished()
+    }
+
+    /// Stops the take and waits for its files to be closed.
+    pub fn stop(self) -> Result<TakeReport, AppError> {
+        self.stop.store(true, Ordering::Relaxed);
+        match self.thread.join() {
+            Ok(result) => result.map_err(AppError::Record),
+            Err(_) => Err(AppError::WriterPanicked),
+        }
+    }
+}

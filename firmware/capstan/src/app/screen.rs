@@ -1,0 +1,140 @@
+//! Where the loop shows its state: a panel of the board, or the terminal, where the sim
+//! panel's picture is followed by a caption in words (transport, take, times, drops, the last
+//! message and the keys).
+
+use std::io::Write;
+
+use capstan_board::display::{DisplayError, Panel, SimDisplay};
+use capstan_ui::{format_elapsed, format_remaining, UiState};
+use embedded_graphics::pixelcolor::{BinaryColor, Rgb565};
+use embedded_graphics::prelude::Size;
+
+/// A display the loop draws its state on.
+pub trait Screen {
+    /// Shows `state`, and `message` (the transport's last word to the user) where the screen
+    /// can.
+    fn show(&mut self, state: &UiState, message: Option<&str>) -> Result<(), DisplayError>;
+}
+
+/// A board's panel: draws the state; messages go to the log only.
+pub struct PanelScreen(pub Box<dyn Panel>);
+
+impl Screen for PanelScreen {
+    fn show(&mut self, state: &UiState, _message: Option<&str>) -> Result<(), DisplayError> {
+        self.0.show(state)
+    }
+}
+
+/// Terminal escape that moves the cursor to the top-left corner.
+const HOME: &str = "\x1b[H";
+/// Terminal escape that clears the screen.
+const CLEAR: &str = "\x1b[2J";
+/// Terminal escape that clears the rest of a line.
+const CLEAR_LINE: &str = "\x1b[K";
+
+/// The sim panel drawn in a terminal with half blocks, with a caption under it.
+pub struct TerminalScreen {
+    panel: SimPanel,
+    out: Box<dyn Write + Send>,
+    colour: bool,
+    last: Option<String>,
+    keys: String,
+}
+
+/// The sim panel in the colour it was asked for.
+enum SimPanel {
+    Mono(SimDisplay<BinaryColor>),
+    Colour(SimDisplay<Rgb565>),
+}
+
+impl TerminalScreen {
+    /// A panel of `size` drawn on `out`, in colour (the ST7789's look) or not (the SSD1306's);
+    /// `keys` is the help line printed last.
+    pub fn new(size: Size, colour: bool, out: impl Write + Send + 'static, keys: &str) -> Self {
+        let panel = if colour {
+            SimPanel::Colour(SimDisplay::new(size))
+        } else {
+            SimPanel::Mono(SimDisplay::new(size))
+        };
+        TerminalScreen {
+            panel,
+            out: Box::new(out),
+            colour,
+            last: None,
+            keys: keys.to_string(),
+        }
+    }
+
+    /// Writes each frame's PNG to `path` as well, enlarged four times.
+    pub fn with_snapshot(mut self, path: std::path::PathBuf) -> Self {
+        self.panel = match self.panel {
+            SimPanel::Mono(d) => SimPanel::Mono(d.with_snapshot(path, 4)),
+            SimPanel::Colour(d) => SimPanel::Colour(d.with_snapshot(path, 4)),
+        };
+        self
+    }
+}
+
+/// The caption: the state in words, one line each.
+pub fn caption(state: &UiState, message: Option<&str>) -> String {
+    let mut line = format!(
+        "{}  {}  {}",
+        state.transport.label(),
+        state.take,
+        format_elapsed(state.elapsed)
+    );
+    line.push_str(&format!("  drops {}", state.drops));
+    if let Some(left) = state.remaining {
+        line.push_str(&format!("  left {}", format_remaining(left)));
+    }
+    let armed = state.tracks.iter().filter(|t| t.armed).count();
+    line.push_str(&format!("  armed {armed}/{}", state.tracks.len()));
+    let mut text = line;
+    text.push('\n');
+    for alert in &state.alerts {
+        text.push_str(&format!("! {} {}\n", alert.title(), alert.detail()));
+    }
+    text.push_str(message.unwrap_or(""));
+    text.push('\n');
+    text
+}
+
+impl Screen for TerminalScreen {
+    fn show(&mut self, state: &UiState, message: Option<&str>) -> Result<(), DisplayError> {
+        let picture = match &mut self.panel {
+            SimPanel::Mono(d) => {
+                d.show(state)?;
+                d.terminal_text(self.colour)
+            }
+            SimPanel::Colour(d) => {
+                d.show(state)?;
+                d.terminal_text(self.colour)
+            }
+        };
+        let mut frame = picture.unwrap_or_default();
+        for line in caption(state, message).lines() {
+            frame.push_str(line);
+            frame.push_str(CLEAR_LINE);
+            frame.push('\n');
+        }
+        frame.push_str(&self.keys);
+        frame.push_str(CLEAR_LINE);
+        frame.push('\n');
+        if self.last.as_ref() == Some(&frame) {
+            return Ok(());
+        }
+        let first = if self.last.is_none() { CLEAR } else { "" };
+        let out = &mut self.out;
+        out.write_all(first.as_bytes())
+            .and_then(|()| out.write_all(HOME.as_bytes()))
+            .and_then(|()| out.write_all(frame.as_bytes()))
+            .and_then(|()| out.write_all(b"\x1b[J"))
+            .and_then(|()| out.flush())
+            .map_err(|source| DisplayError::Io {
+                what: "drawing the display in the terminal".into(),
+                source,
+            })?;
+        self.last = Some(frame);
+        Ok(())
+    }
+}

@@ -1,0 +1,185 @@
+//! The screen's state filled from the transport, the running take's counters and meters, and
+//! the card's free space; the LEDs' warnings follow the same figures.
+
+use std::path::Path;
+use std::time::Duration;
+
+use capstan_board::leds::Warnings;
+use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
+
+use crate::transport::{State, Transport};
+
+use super::input::AudioInput;
+use super::recording::Recording;
+
+/// How long a meter's peak hold stays before it falls to the current peak.
+pub const PEAK_HOLD: Duration = Duration::from_millis(1500);
+
+/// Record time left below which the card counts as nearly full.
+pub const NEARLY_FULL: Duration = Duration::from_secs(10 * 60);
+
+/// What the status is made from, at one refresh.
+pub struct View<'a> {
+    /// The transport.
+    pub transport: &'a Transport,
+    /// The take being recorded, if any.
+    pub recording: Option<&'a Recording>,
+    /// The scene, for the next take's name.
+    pub scene: &'a str,
+    /// The input, for the data rate.
+    pub input: &'a AudioInput,
+    /// Free bytes on the card, if known.
+    pub free: Option<u64>,
+}
+
+/// Keeps what the status needs from one refresh to the next: peak holds, clip marks and the
+/// runs of dropped frames seen.
+#[derive(Debug)]
+pub struct StatusBoard {
+    names: Vec<String>,
+    holds: Vec<(f32, Duration)>,
+    clipped: Vec<bool>,
+    take: Option<u32>,
+    dropped_seen: u64,
+    drop_runs: u64,
+    drops_shown: u64,
+}
+
+impl StatusBoard {
+    /// A status for tracks named `names`.
+    pub fn new(names: Vec<String>) -> StatusBoard {
+        let n = names.len();
+        StatusBoard {
+            names,
+            holds: vec![(f32::NEG_INFINITY, Duration::ZERO); n],
+            clipped: vec![false; n],
+            take: None,
+            dropped_seen: 0,
+            drop_runs: 0,
+            drops_shown: 0,
+        }
+    }
+
+    /// Fills `ui` from `view` at `now`, and the dropout and caution warnings of the LEDs.
+    pub fn refresh(
+        &mut self,
+        ui: &mut UiState,
+        warnings: &mut Warnings,
+        view: View<'_>,
+        now: Duration,
+    ) {
+        let armed = view.transport.armed();
+        ui.transport = match view.transport.state() {
+            State::Stopped => Shown::Stopped,
+            State::Recording { .. } => Shown::Recording,
+            State::Playing => Shown::Playing,
+        };
+        let mut peaks = vec![f32::NEG_INFINITY; self.names.len()];
+        match view.recording {
+            Some(r) => {
+                if self.take != Some(r.number()) {
+                    self.take = Some(r.number());
+                    self.dropped_seen = 0;
+                    self.drop_runs = 0;
+                    self.drops_shown = 0;
+                    ui.drops = 0;
+                    self.clipped.fill(false);
+                }
+                ui.take = r.name().unwrap_or_else(|| take_name(view.scene, r.number()));
+                ui.elapsed = r.elapsed();
+                let dropped = r.frames_dropped();
+                if dropped > self.dropped_seen {
+                    self.dropped_seen = dropped;
+                    self.drop_runs += 1;
+                }
+                ui.drops = r.xruns() + self.drop_runs;
+                let meters = r.meters();
+                for (c, peak) in peaks.iter_mut().enumerate().take(meters.channels()) {
+                    *peak = dbfs(meters.take_peak(c));
+                    self.clipped[c] |= meters.clips(c) > 0;
+                }
+            }
+            None => {
+                ui.take = take_name(view.scene, view.transport.next_take());
+                ui.elapsed = Duration::ZERO;
+            }
+        }
+        if ui.drops > self.drops_shown {
+            warnings.last_drop = Some(now);
+        }
+        self.drops_shown = ui.drops;
+        ui.tracks = (0..self.names.len())
+            .map(|c| {
+                let (hold, at) = &mut self.holds[c];
+                if peaks[c] >= *hold || now.saturating_sub(*at) >= PEAK_HOLD {
+                    *hold = peaks[c];
+                    *at = now;
+                }
+                TrackMeter {
+                    name: self.names[c].clone(),
+                    peak_dbfs: peaks[c],
+                    hold_dbfs: *hold,
+                    clipped: self.clipped[c],
+                    armed: armed.contains(c as u8),
+                }
+            })
+            .collect();
+        let rate = data_rate(view.input, armed.count());
+        ui.remaining = view
+            .free
+            .and_then(|free| capstan_ui::remaining_record_time(free, rate));
+        ui.alerts.clear();
+        if let Some(left) = ui.remaining.filter(|&left| left < NEARLY_FULL) {
+            ui.alerts.push(Alert::CardNearlyFull { remaining: left });
+            warnings.caution_since.get_or_insert(now);
+        } else {
+            warnings.caution_since = None;
+        }
+        if self.drop_runs > 0 {
+            ui.alerts.push(Alert::CardTooSlow);
+        }
+        if let Some(xruns) = view.recording.map(|r| r.xruns()).filter(|&x| x > 0) {
+            ui.alerts.push(Alert::Xruns(xruns));
+        }
+        ui.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity()));
+    }
+}
+
+/// `<SCENE>-T<NNN>`, as the take's folder will be named.
+fn take_name(scene: &str, number: u32) -> String {
+    format!("{scene}-T{number:03}")
+}
+
+/// A linear peak (0 to 1) in dBFS.
+fn dbfs(peak: f32) -> f32 {
+    if peak > 0.0 {
+        20.0 * peak.log10()
+    } else {
+        f32::NEG_INFINITY
+    }
+}
+
+/// Bytes per second `armed` tracks of the input write to the card.
+fn data_rate(input: &AudioInput, armed: u32) -> u64 {
+    let (rate, bytes) = match input {
+        AudioInput::Sim { spec, .. } => (spec.rate, spec.format.bytes()),
+        AudioInput::Device { request, .. } => (request.rate, 4),
+    };
+    capstan_ui::record_data_rate(armed.min(64) as u16, rate, bytes as u16)
+}
+
+/// The number the next take of `scene` in `out` gets: one past the highest folder there.
+pub fn next_take_number(out: &Path, scene: &str) -> u32 {
+    let prefix = format!("{scene}-T");
+    let highest = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name();
+            name.to_str()?.strip_prefix(&prefix)?.parse::<u32>().ok()
+        })
+        .max()
+        .unwrap_or(0);
+    highest + 1
+}
