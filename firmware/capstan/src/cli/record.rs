@@ -13,8 +13,9 @@ use capstan_bwf::SampleFormat;
 use clap::Args;
 
 use crate::config::{self, Config, Layout};
+use crate::engine::ring::{self, RingPlan};
 use crate::engine::Monitor;
-use crate::recorder::{record_take_with_monitor, AudioOptions, TakeRequest};
+use crate::recorder::{naming, record_take_with_monitor, AudioOptions, RecordError, TakeRequest};
 
 /// Options of `capstan record`.
 #[derive(Debug, Args)]
@@ -72,6 +73,9 @@ pub struct RecordArgs {
     /// provoke a real overrun.
     #[arg(long, hide = true, value_parser = parse_stall)]
     pub stall_at: Option<(f64, Duration)>,
+    /// Test hook: megabytes of memory to take as available instead of MemAvailable.
+    #[arg(long, hide = true)]
+    pub mem_available_mb: Option<u64>,
 }
 
 fn parse_stall(s: &str) -> Result<(f64, Duration), String> {
@@ -177,6 +181,11 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         stall: a.stall_at,
     };
     let out = a.out.clone();
+    if let Err(e) = naming::prepare_out_folder(&out) {
+        eprintln!("capstan: {e}");
+        return ExitCode::from(2);
+    }
+    let mem = a.mem_available_mb.map(|mb| mb * 1_000_000);
     match device {
         Some(dev) => {
             let (source, monitor) = match open_device(&dev, &a, &cfg) {
@@ -193,7 +202,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 writer: Default::default(),
                 audio,
             };
-            record(source, Some(monitor), req)
+            record(source, Some(monitor), req, mem)
         }
         None if a.sim => {
             let spec = StreamSpec {
@@ -227,7 +236,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 writer: Default::default(),
                 audio,
             };
-            record(source, monitor, req)
+            record(source, monitor, req, mem)
         }
         None => {
             eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y (see `capstan devices`)");
@@ -302,11 +311,47 @@ fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, 
     Ok((capture, monitor))
 }
 
+/// Sizes the ring for `source` and checks it fits in the memory available (`assumed` bytes, else
+/// MemAvailable), with the figures in the log.
+fn ring_fits<S: CaptureSource>(
+    source: &S,
+    cfg: &Config,
+    assumed: Option<u64>,
+) -> Result<RingPlan, String> {
+    let spec = source.spec();
+    let plan = RingPlan::new(spec, cfg.recorder.ring_seconds, source.period_frames());
+    let available = match assumed.map_or_else(ring::mem_available, Ok) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(
+                "cannot tell the memory available ({e}): the ring ({plan}) is not checked"
+            );
+            return Ok(plan);
+        }
+    };
+    plan.check_memory(spec, available)
+        .map_err(|e| e.to_string())?;
+    tracing::info!(
+        "memory: the ring takes {:.1} MB of {:.1} MB available",
+        plan.bytes as f64 / 1e6,
+        available as f64 / 1e6
+    );
+    Ok(plan)
+}
+
 fn record<S: CaptureSource + 'static>(
     source: S,
     monitor: Option<Monitor>,
     req: TakeRequest,
+    mem_available: Option<u64>,
 ) -> ExitCode {
+    let plan = match ring_fits(&source, &req.config, mem_available) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("capstan: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(sig, stop.clone()) {
@@ -338,12 +383,21 @@ fn record<S: CaptureSource + 'static>(
                     cpu.as_secs_f64() * 60.0 / secs
                 );
             }
+            eprintln!(
+                "capstan: ring high-water {:.2} s of {:.1} s",
+                report.ring_high_water_secs, plan.seconds
+            );
             println!("{}", report.dir.display());
             if failed.is_some() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Err(e @ RecordError::TakeFolder { .. }) => {
+            // Nothing was recorded: the same refusal as a bad path.
+            eprintln!("capstan: {e}");
+            ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("capstan: {e}");

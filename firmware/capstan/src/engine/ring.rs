@@ -55,7 +55,7 @@ impl std::fmt::Display for RingPlan {
 }
 
 /// Memory kept free besides the ring: the writer's page cache, the UI and the rest of the box.
-pub const MEMORY_MARGIN: u64 = 128 * 1024 * 1024;
+pub const MEMORY_MARGIN: u64 = 128_000_000;
 
 /// The ring does not fit in the memory the box has free: start refused, with what to change.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,9 +190,9 @@ mod tests {
         assert!(m.contains("needs 29491 MB"), "{m}");
         assert!(m.contains("only 1000 MB of memory is available"), "{m}");
         assert!(m.contains("64 channels at 192000 Hz"), "{m}");
-        // (1e9 - 128 MiB) / (64 x 4 x 192000 bytes a second) = 17.6 s
+        // (1e9 - 128e6) / (64 x 4 x 192000 bytes a second) = 17.7 s
         assert!(
-            m.contains("ring_seconds (or --ring-seconds) to 17.6 s"),
+            m.contains("ring_seconds (or --ring-seconds) to 17.7 s"),
             "{m}"
         );
         assert!(m.contains("--channels") && m.contains("--rate"), "{m}");
