@@ -1,14 +1,15 @@
 //! The audio thread's cycle never allocates: every `CaptureEngine::cycle` runs under
 //! `assert_no_alloc`, which aborts the test process on any allocation (abort mode: the default in
 //! builds with debug assertions, as tests are), both on the normal path and on the ring-overflow
-//! path that counts and reports dropped frames.
+//! path that counts and reports dropped frames, and with the monitor mixing through the mixer
+//! and printing the board mix into its ring.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
 use capstan::engine::{
-    ring::EVENT_CAPACITY, CaptureEngine, Cycle, EngineEvent, EngineStats, LossKind,
+    ring::EVENT_CAPACITY, CaptureEngine, Cycle, EngineEvent, EngineStats, LossKind, Monitor,
 };
 use capstan_board::audio::{CaptureSource, Signal, SimSource, StreamSpec};
 use capstan_bwf::SampleFormat;
@@ -115,4 +116,83 @@ fn overflow_cycles_do_not_allocate() {
         reported += ev.frames;
     }
     assert!(reported <= dropped);
+}
+
+#[test]
+fn mixer_monitor_cycles_do_not_allocate() {
+    let period = 256;
+    let mut state = capstan_mixer::MixerState::with_mono_tracks(SPEC.channels);
+    state
+        .groups
+        .push(capstan_mixer::BusState::new("Drums", None));
+    state
+        .auxes
+        .push(capstan_mixer::BusState::new("Cue", Some([2, 3])));
+    for (i, t) in state.tracks.iter_mut().enumerate() {
+        t.pan = (i as f32 / 32.0) - 1.0;
+        if i < 8 {
+            t.output = capstan_mixer::Destination::Group(0);
+        }
+        t.sends.push(capstan_mixer::SendState {
+            aux: 0,
+            level_db: -6.0,
+            pre_fader: true,
+        });
+    }
+    let mut monitor = Monitor::with_mixer(SPEC, None, period, &state).unwrap();
+    let (print_tx, mut print_rx) = rtrb::RingBuffer::<f32>::new(16 * period * 2);
+    let lost = monitor.print_to(print_tx).unwrap();
+    // A ring that is not a whole number of periods: the wrap cuts periods in two.
+    let mut source = SimSource::new(SPEC, Signal::Sine, period, true).unwrap();
+    source.start().unwrap();
+    let (prod, mut cons) = rtrb::RingBuffer::<u8>::new((8 * period + 100) * SPEC.frame_bytes());
+    let (ev_prod, _ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
+    let stats = Arc::new(EngineStats::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut engine =
+        CaptureEngine::new(source, prod, ev_prod, stats.clone(), stop, None).with_monitor(monitor);
+
+    let done = Arc::new(AtomicBool::new(false));
+    let consumer = {
+        let done = done.clone();
+        thread::spawn(move || {
+            let mut printed = 0usize;
+            loop {
+                let n = cons.slots();
+                if n > 0 {
+                    cons.read_chunk(n).unwrap().commit_all();
+                }
+                let p = print_rx.slots();
+                if p > 0 {
+                    print_rx.read_chunk(p).unwrap().commit_all();
+                    printed += p;
+                }
+                if n == 0 && p == 0 {
+                    if done.load(Ordering::Acquire) {
+                        break printed;
+                    }
+                    thread::yield_now();
+                }
+            }
+        })
+    };
+
+    let cycles = 1000;
+    assert_no_alloc::assert_no_alloc(|| {
+        for _ in 0..cycles {
+            assert_eq!(engine.cycle(), Cycle::Continue);
+        }
+    });
+    done.store(true, Ordering::Release);
+    let printed = consumer.join().unwrap();
+    assert_eq!(
+        stats.frames_captured.load(Ordering::Relaxed),
+        (cycles * period) as u64
+    );
+    let lost = lost.load(Ordering::Relaxed) as usize;
+    assert_eq!(
+        printed / 2 + lost,
+        cycles * period,
+        "every captured frame is mixed and printed (or counted as lost)"
+    );
 }

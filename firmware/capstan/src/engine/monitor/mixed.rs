@@ -182,3 +182,129 @@ impl Drop for MixedMonitor {
         self.flush();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use capstan_board::audio::StreamSpec;
+    use capstan_bwf::SampleFormat;
+    use capstan_mixer::{Destination, TrackInput, TrackState};
+
+    use super::super::Monitor;
+    use super::*;
+
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl PlaybackSink for Capture {
+        fn channels(&self) -> u16 {
+            2
+        }
+        fn format(&self) -> DeviceFormat {
+            DeviceFormat::S32Le
+        }
+        fn write(&mut self, f: &[u8]) -> Result<usize, capstan_board::audio::PlaybackError> {
+            self.0.lock().unwrap().extend_from_slice(f);
+            Ok(f.len() / 8)
+        }
+        fn underruns(&self) -> u64 {
+            0
+        }
+    }
+
+    const STREAM: StreamSpec = StreamSpec {
+        channels: 3,
+        rate: 48_000,
+        format: SampleFormat::I24,
+    };
+
+    fn state() -> MixerState {
+        let mut s = MixerState::with_mono_tracks(3);
+        s.tracks[0].pan = -0.7;
+        s.tracks[1].fader_db = -5.0;
+        s.tracks[2] = TrackState {
+            output: Destination::Group(0),
+            pan: 0.3,
+            ..TrackState::new("Vox", TrackInput::Mono(2))
+        };
+        s.groups.push(capstan_mixer::BusState::new("Vocals", None));
+        s
+    }
+
+    /// 1000 frames of a different ramp on each channel, S24_3LE.
+    fn captured() -> Vec<u8> {
+        (0..1000 * 3)
+            .flat_map(|i: i32| {
+                let v = (i * 2_741 + (i % 3) * 400_000) % 8_000_000 - 4_000_000;
+                let b = v.to_le_bytes();
+                [b[0], b[1], b[2]]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_cut_of_the_input_mixes_as_whole_periods_and_the_end_is_flushed() {
+        let period = 64;
+        let data = captured();
+        // What the mixer gives for whole periods and a last part period of 1000 % 64 frames.
+        let spec = MixerSpec {
+            input_channels: 3,
+            input_format: RawFormat::S24_3Le,
+            output_channels: 2,
+            rate: 48_000,
+            period_frames: period,
+        };
+        let (mut mixer, _c) = Mixer::new(&state(), spec).unwrap();
+        let mut want = Vec::new();
+        let mut out = vec![0f32; period * 2];
+        for block in data.chunks(period * 9) {
+            let n = block.len() / 9;
+            mixer.process(block, n, &mut out).unwrap();
+            want.extend_from_slice(&out[..n * 2]);
+        }
+
+        let played = Arc::new(Mutex::new(Vec::new()));
+        let out = Box::new(Capture(played.clone()));
+        let mut m = Monitor::with_mixer(STREAM, Some(out), period, &state()).unwrap();
+        let mix = m.take_mix(true).unwrap();
+        assert_eq!((mix.period_frames, mix.input_channels), (period, 3));
+        assert_eq!(mix.mixer, state());
+        let (tx, mut rx) = rtrb::RingBuffer::new(4096);
+        assert!(m.print_to(tx).is_some());
+        let mut rest = &data[..];
+        for frames in [1usize, 37, 64, 100, 3, 200, 64, 64, 17].iter().cycle() {
+            let n = (frames * 9).min(rest.len());
+            m.process(&rest[..n]);
+            rest = &rest[n..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+        assert_eq!(
+            rx.slots(),
+            960 * 2,
+            "only whole periods are mixed while it runs"
+        );
+        drop(m);
+        let got: Vec<f32> = std::iter::from_fn(|| rx.pop().ok()).collect();
+        assert_eq!(got.len(), 2000);
+        assert!(got.iter().any(|&x| x != 0.0));
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want));
+        // The playback device hears the same mix, as S32_LE.
+        let wire = played.lock().unwrap();
+        let mut enc = vec![0u8; want.len() * 4];
+        capstan_mixer::convert::encode(RawFormat::S32Le, &want, &mut enc);
+        assert_eq!(*wire, enc);
+    }
+
+    #[test]
+    fn a_state_the_stream_cannot_feed_is_refused_and_the_plain_sum_has_no_mix() {
+        let mut s = state();
+        s.tracks[0].input = TrackInput::Mono(7);
+        let e = Monitor::with_mixer(STREAM, None, 64, &s).err().unwrap();
+        assert!(e.to_string().contains("input channel 7"), "{e}");
+        let mut plain = Monitor::new(STREAM, None, 64);
+        assert!(plain.take_mix(false).is_none());
+        assert!(plain.print_to(rtrb::RingBuffer::new(8).0).is_none());
+    }
+}
