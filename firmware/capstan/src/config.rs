@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod board;
 mod mixer;
+pub use board::BoardConfig;
 pub use mixer::MixerConfig;
 
 /// Where a box reads its configuration when none is given.
@@ -120,6 +122,8 @@ pub struct Config {
     pub tracks: Vec<TrackConfig>,
     /// The monitor mixer (`None`: the monitor plays a plain sum of every input).
     pub mixer: Option<MixerConfig>,
+    /// The board, its display and where takes go (`capstan run`).
+    pub board: BoardConfig,
 }
 
 impl Default for Config {
@@ -131,6 +135,7 @@ impl Default for Config {
             audio: AudioConfig::default(),
             tracks: Vec::new(),
             mixer: None,
+            board: BoardConfig::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod devices;
 mod record;
+mod run;
 mod signal;
 
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Record one take headless and print its folder as the last line.
     Record(record::RecordArgs),
+    /// Run the whole box: buttons, display, LEDs and takes (`--sim`: on a desktop, with keys).
+    Run(run::RunArgs),
     /// List every sound card and PCM with the formats, rates, channels and periods it accepts.
     Devices,
     /// Play the counter test signal into a playback device (for loopback and cable tests).
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
     crate::logging::init();
     match cli.command {
         Command::Record(args) => record::run(cli.config.as_deref(), args),
+        Command::Run(args) => run::run(cli.config.as_deref(), args),
         Command::Devices => devices::run(),
         Command::Signal(args) => signal::run(args),
     }

@@ -1,0 +1,316 @@
+//! `capstan run`: the whole box. With `--sim`, on a desktop: keys for buttons, the display in
+//! the terminal, the sim board's signal; without, the board profile, display and audio device
+//! of the config.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use capstan_board::audio::alsa::HwRequest;
+use capstan_board::audio::{DeviceFormat, Signal, StreamSpec};
+use capstan_board::buttons::DebounceConfig;
+use capstan_board::display::{self, DisplayConfig, Ssd1306Config, St7789Config};
+use capstan_board::leds::SimLeds;
+use capstan_board::profile::BoardProfile;
+use capstan_bwf::SampleFormat;
+use capstan_ui::{LARGE_PANEL, SMALL_PANEL};
+use clap::Args;
+
+use crate::app::{App, AppOptions, AudioInput, Board, PanelScreen, Screen, TerminalScreen};
+use crate::config::Config;
+use crate::recorder::AudioOptions;
+
+/// The keys of the sim board, as the terminal shows them.
+pub const KEYS_HELP: &str =
+    "keys (then Enter): r REC  p PLAY  s STOP  S hold STOP  m MARK/ARM  (Ctrl-C quits)";
+
+/// Options of `capstan run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run on the desktop: keys for buttons, the display in the terminal, the sim signal.
+    #[arg(long)]
+    pub sim: bool,
+    /// Record from an ALSA device such as hw:1,0 (default: the config's audio.device).
+    #[arg(long, conflicts_with = "sim")]
+    pub device: Option<String>,
+    /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
+    #[arg(long, conflicts_with = "sim")]
+    pub monitor: Option<String>,
+    /// Input channels.
+    #[arg(long, default_value_t = 2)]
+    pub channels: u16,
+    /// Sample rate in Hz.
+    #[arg(long, default_value_t = 48000)]
+    pub rate: u32,
+    /// Sample format: 16, 24, 32 or 32f (sim default 24).
+    #[arg(long, value_parser = parse_bits)]
+    pub bits: Option<SampleFormat>,
+    /// The sim board's signal: counter, sine or silence.
+    #[arg(long, default_value = "sine", value_parser = parse_signal)]
+    pub signal: Signal,
+    /// Folder takes go in (default: the config's board.takes; with --sim and no config file,
+    /// ./takes).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Generate the sim signal as fast as the writer takes it instead of in real time.
+    #[arg(long)]
+    pub fast: bool,
+    /// Scene name (overrides the config).
+    #[arg(long)]
+    pub scene: Option<String>,
+    /// Show the 240x240 colour screen instead of the 128x64 one (sim).
+    #[arg(long)]
+    pub large: bool,
+    /// Also write each new frame of the sim display to this PNG file.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+    /// Quit after this many seconds (default: run until Ctrl-C).
+    #[arg(long)]
+    pub seconds: Option<f64>,
+}
+
+fn parse_bits(s: &str) -> Result<SampleFormat, String> {
+    SampleFormat::from_cli(s)
+        .ok_or_else(|| format!("'{s}' is not a sample format: use 16, 24, 32 or 32f"))
+}
+
+fn parse_signal(s: &str) -> Result<Signal, String> {
+    Signal::from_cli(s)
+        .ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
+}
+
+/// Runs `capstan run`.
+pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
+    let mut cfg = match super::record::load_config(config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("capstan: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(s) = a.scene.clone() {
+        cfg.scene = s;
+    }
+    if let Err(e) = cfg.check() {
+        eprintln!("capstan: {e}");
+        return ExitCode::from(2);
+    }
+    if !(1..=64).contains(&a.channels) {
+        eprintln!(
+            "capstan: --channels {}: Capstan records 1 to 64 channels",
+            a.channels
+        );
+        return ExitCode::from(2);
+    }
+    let until = match a.seconds {
+        Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
+        Some(s) => {
+            eprintln!("capstan: --seconds {s}: give a positive number of seconds");
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
+    let config_given = config_path.is_some() || Path::new(crate::config::DEFAULT_PATH).exists();
+    let out = match &a.out {
+        Some(o) => o.clone(),
+        None if a.sim && !config_given => PathBuf::from("takes"),
+        None => cfg.board.takes.clone(),
+    };
+    let opened = if a.sim {
+        Ok(sim_board(&a, &cfg))
+    } else {
+        real_board(&a, &cfg)
+    };
+    let (board, input) = match opened {
+        Ok(x) => x,
+        Err(missing) => {
+            eprintln!(
+                "capstan: cannot run the box on the {} board:",
+                cfg.board.profile
+            );
+            for m in &missing {
+                eprintln!("  - {m}");
+            }
+            eprintln!("(on a desktop, `capstan run --sim` runs the box without hardware)");
+            return ExitCode::from(2);
+        }
+    };
+    let quit = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(sig, quit.clone()) {
+            tracing::warn!("cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly");
+        }
+    }
+    tracing::info!(
+        "running the box: {}, takes into {}",
+        input.describe(),
+        out.display()
+    );
+    let audio = AudioOptions {
+        priority: (!a.sim && cfg.audio.priority > 0).then_some(cfg.audio.priority),
+        lock_memory: !a.sim && cfg.audio.lock_memory,
+        stall: None,
+    };
+    let options = AppOptions {
+        config: cfg,
+        out,
+        input,
+        audio,
+        until,
+        pace: false,
+        quit,
+    };
+    match App::new(options, board).run() {
+        Ok(takes) => {
+            for t in &takes {
+                println!("{}", t.dir.display());
+            }
+            if takes.iter().any(|t| t.failure.is_some()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("capstan: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The sim board: keys on standard input, LEDs on standard error, the display on standard
+/// output.
+fn sim_board(a: &RunArgs, cfg: &Config) -> (Board, AudioInput) {
+    let profile = BoardProfile::by_name("sim").expect("the sim profile exists");
+    let buttons = profile
+        .open_buttons(DebounceConfig::default())
+        .expect("the sim board's keys always open");
+    let size = if a.large { LARGE_PANEL } else { SMALL_PANEL };
+    let mut screen = TerminalScreen::new(size, a.large, std::io::stdout(), KEYS_HELP);
+    if let Some(p) = &a.snapshot {
+        screen = screen.with_snapshot(p.clone());
+    }
+    let board = Board {
+        buttons,
+        leds: Box::new(SimLeds::echoing()),
+        screen: Some(Box::new(screen)),
+    };
+    let input = AudioInput::Sim {
+        spec: StreamSpec {
+            channels: a.channels,
+            rate: a.rate,
+            format: a.bits.unwrap_or(SampleFormat::I24),
+        },
+        signal: a.signal,
+        period_frames: cfg.recorder.period_frames,
+        fast: a.fast,
+    };
+    (board, input)
+}
+
+/// The config's board: its profile's buttons and LEDs, its display and its audio device. Every
+/// part that cannot be opened is listed with what to do.
+fn real_board(a: &RunArgs, cfg: &Config) -> Result<(Board, AudioInput), Vec<String>> {
+    let profile = BoardProfile::by_name(&cfg.board.profile).map_err(|e| vec![e.to_string()])?;
+    let mut missing = Vec::new();
+    let buttons = profile
+        .open_buttons(DebounceConfig::default())
+        .map_err(|e| missing.push(format!("buttons: {e}")))
+        .ok();
+    let leds = profile
+        .open_leds()
+        .map_err(|e| missing.push(format!("LEDs: {e}")))
+        .ok();
+    let screen: Option<Box<dyn Screen>> = match display_config(&cfg.board.display) {
+        Ok(dc) => match display::open(&dc) {
+            Ok(panel) => panel.map(|p| Box::new(PanelScreen(p)) as Box<dyn Screen>),
+            Err(e) => {
+                missing.push(format!(
+                    "display ({}): {e}; or set [board] display = \"none\"",
+                    cfg.board.display
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            missing.push(e);
+            None
+        }
+    };
+    let input = match a.device.clone().or_else(|| cfg.audio.device.clone()) {
+        Some(name) => {
+            let input = AudioInput::Device {
+                request: hw_request(a, cfg),
+                monitor: a.monitor.clone().or_else(|| cfg.audio.monitor.clone()),
+                name,
+            };
+            // Opened once to see that it is there; each take opens it again.
+            match input.open() {
+                Ok(_) => Some(input),
+                Err(e) => {
+                    missing.push(format!("sound card ({}): {e}", input.describe()));
+                    None
+                }
+            }
+        }
+        None => {
+            missing.push(
+                "sound card: none named; set [audio] device = \"hw:X,Y\" in the config or give \
+                 --device (`capstan devices` lists them)"
+                    .into(),
+            );
+            None
+        }
+    };
+    match (buttons, leds, input) {
+        (Some(buttons), Some(leds), Some(input)) if missing.is_empty() => Ok((
+            Board {
+                buttons,
+                leds,
+                screen,
+            },
+            input,
+        )),
+        _ => Err(missing),
+    }
+}
+
+/// The display the config's `[board] display` names.
+fn display_config(name: &str) -> Result<DisplayConfig, String> {
+    Ok(match name {
+        "none" => DisplayConfig::None,
+        "ssd1306" => DisplayConfig::Ssd1306(Ssd1306Config::default()),
+        "st7789" => DisplayConfig::St7789(St7789Config::default()),
+        fb if fb.starts_with("fb") => DisplayConfig::Framebuffer {
+            device: fb.to_string(),
+            size: LARGE_PANEL,
+        },
+        other => {
+            return Err(format!(
+                "display \"{other}\" is not known: set [board] display to none, ssd1306, st7789 or fb0"
+            ))
+        }
+    })
+}
+
+/// What to ask the capture device for.
+fn hw_request(a: &RunArgs, cfg: &Config) -> HwRequest {
+    let formats: Vec<DeviceFormat> = match a.bits {
+        Some(b) => DeviceFormat::for_sample_format(b).to_vec(),
+        None => cfg
+            .audio
+            .formats
+            .iter()
+            .filter_map(|f| DeviceFormat::from_name(f))
+            .collect(),
+    };
+    HwRequest {
+        channels: a.channels,
+        rate: a.rate,
+        formats,
+        period_frames: cfg.recorder.period_frames,
+        periods: cfg.audio.periods,
+    }
+}

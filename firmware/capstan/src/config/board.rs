@@ -1,0 +1,28 @@
+//! The `[board]` section: which board the box runs on, its display, and where takes go.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// The board's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoardConfig {
+    /// The board profile: `pi4`, `cm4-io` or `sim`.
+    pub profile: String,
+    /// The display: `none`, `ssd1306` (I2C, 128x64), `st7789` (SPI, 240x240) or a framebuffer
+    /// device such as `fb0`.
+    pub display: String,
+    /// The folder takes go in (the card's mount point or a folder on it).
+    pub takes: PathBuf,
+}
+
+impl Default for BoardConfig {
+    fn default() -> Self {
+        BoardConfig {
+            profile: "pi4".into(),
+            display: "ssd1306".into(),
+            takes: PathBuf::from("/media/capstan/takes"),
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The whole box headless: scripted, bouncing button presses on a virtual clock kept in step
+//! with the wall clock drive the main loop, which records the sim board's counter signal. REC
+//! (with tracks armed) starts a take, a tapped STOP does not end it, MARK marks it, a held STOP
+//! ends it; the take's files verify, carry the markers where they were pressed, and the
+//! terminal screen showed the take recording.
+
+use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use capstan::app::{App, AppOptions, AudioInput, Board, TerminalScreen};
+use capstan::config::Config;
+use capstan_board::audio::{Signal, StreamSpec};
+use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
+use capstan_board::leds::{Led, LedError, Leds, SimLeds};
+use capstan_bwf::reader::{self, MarkerSource};
+use capstan_bwf::{verify, SampleFormat};
+use capstan_ui::SMALL_PANEL;
+
+const RATE: u32 = 48_000;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A press from `down` to `up` (ms) whose contact bounces at each end.
+fn press(button: Button, down: u64, up: u64) -> Vec<RawEdge> {
+    let us = Duration::from_micros;
+    let edge = |at: Duration, down: bool| RawEdge { button, down, at };
+    vec![
+        edge(ms(down), true),
+        edge(ms(down) + us(300), false),
+        edge(ms(down) + us(800), true),
+        edge(ms(up), false),
+        edge(ms(up) + us(400), true),
+        edge(ms(up) + us(900), false),
+    ]
+}
+
+/// Everything written to it, shared with the test.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sim LEDs the test can look at after the loop has them.
+#[derive(Clone, Default)]
+struct SharedLeds(Arc<Mutex<SimLeds>>);
+
+impl Leds for SharedLeds {
+    fn set(&mut self, led: Led, on: bool) -> Result<(), LedError> {
+        self.0.lock().unwrap().set(led, on)
+    }
+}
+
+#[test]
+fn scripted_panel_records_marks_and_stops_a_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = press(Button::MarkArm, 50, 120); // arms every track
+    edges.extend(press(Button::Rec, 200, 260)); // take 1 starts
+    edges.extend(press(Button::Stop, 450, 520)); // a tap: the take goes on
+    edges.extend(press(Button::MarkArm, 800, 860)); // M1, 0.6 s into the take
+    edges.extend(press(Button::Rec, 1200, 1260)); // REC again: M2, 1.0 s in
+    edges.extend(press(Button::Stop, 1500, 2200)); // held: the take ends at 2.0 s
+    let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
+    let terminal = Shared::default();
+    let leds = SharedLeds::default();
+    let board = Board {
+        buttons: Box::new(buttons),
+        leds: Box::new(leds.clone()),
+        screen: Some(Box::new(TerminalScreen::new(
+            SMALL_PANEL,
+            false,
+            terminal.clone(),
+            "keys",
+        ))),
+    };
+    let mut config = Config::default();
+    config.recorder.commit_interval = 0.25;
+    let options = AppOptions {
+        config,
+        out: dir.path().join("takes"),
+        input: AudioInput::Sim {
+            spec: StreamSpec {
+                channels: 2,
+                rate: RATE,
+                format: SampleFormat::I24,
+            },
+            signal: Signal::Counter,
+            period_frames: 256,
+            fast: false,
+        },
+        audio: Default::default(),
+        until: Some(ms(2500)),
+        pace: true,
+        quit: Arc::new(AtomicBool::new(false)),
+    };
+    let takes = App::new(options, board).run().unwrap();
+
+    assert_eq!(takes.len(), 1, "one take, not stopped by the tap");
+    let take = &takes[0];
+    assert!(take.dir.ends_with("S01-T001"), "{:?}", take.dir);
+    assert_eq!(take.failure, None);
+    let secs = take.frames as f64 / f64::from(RATE);
+    // Recorded from REC (0.2 s) to the held STOP's end (2.0 s): 1.8 s, whatever the machine's
+    // load adds to the thread start and stop.
+    assert!((1.5..2.3).contains(&secs), "{secs} s recorded");
+    assert_eq!(take.files.len(), 2);
+    for f in &take.files {
+        let w = reader::read(&f.path).unwrap();
+        assert_eq!(verify::structure(&w), Vec::<String>::new(), "{:?}", f.path);
+        assert_eq!(verify::counter(&w).unwrap().0, take.frames, "the counter runs unbroken");
+        assert_eq!(w.marker_source, Some(MarkerSource::Cue));
+        let labels: Vec<&str> = w.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["M1", "M2"], "{:?}", f.path);
+        let at: Vec<f64> = w
+            .markers
+            .iter()
+            .map(|m| m.position as f64 / f64::from(RATE))
+            .collect();
+        // Pressed 0.6 s and 1.0 s after REC; the take's first frame comes a little after REC.
+        assert!((0.35..0.7).contains(&at[0]), "M1 at {} s", at[0]);
+        let apart = at[1] - at[0];
+        assert!((0.3..0.5).contains(&apart), "M2 {apart} s after M1");
+    }
+
+    // The tally lit for the take and went out with it.
+    let leds = leds.0.lock().unwrap();
+    assert_eq!(
+        leds.changes(),
+        &[(Led::RecTally, true), (Led::RecTally, false)]
+    );
+
+    // Some frame of the terminal screen showed the take recording, by name.
+    let text = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
+    let frames: Vec<&str> = text.split("\x1b[H").collect();
+    assert!(frames.len() > 10, "{} frames drawn", frames.len());
+    assert!(
+        frames
+            .iter()
+            .any(|f| f.contains("REC  S01-T001") && f.contains("M1")),
+        "no frame showed take S01-T001 recording with marker M1"
+    );
+    let last = frames.last().unwrap();
+    assert!(last.contains("STOP  S01-T002"), "{last}");
+    assert!(
+        last.contains('█') || last.contains('▀'),
+        "the panel is drawn"
+    );
+}
