@@ -53,15 +53,15 @@ enum Command {
         path: PathBuf,
     },
     /// Print the take's stereo mix from its tracks with the mix saved with it
-    /// (<TAKE>.mix.toml), bit for bit as the box's board mix.
+    /// (SCENE-TNNN.mix.toml), bit for bit as the box's board mix.
     Mixdown {
         /// A take folder.
         take: PathBuf,
-        /// The file to write (default: <TAKE>_MIX.wav in the take folder).
+        /// The file to write (default: SCENE-TNNN_MIX.wav in the take folder).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Print one stereo stem per group bus of the take's mix: <TAKE>_STEM_<Group>.wav.
+    /// Print one stereo stem per group bus of the take's mix, SCENE-TNNN_STEM_Group.wav.
     Stems {
         /// A take folder.
         take: PathBuf,

@@ -95,8 +95,9 @@ impl TakeTracks {
         let text = std::fs::read_to_string(&sidecar).map_err(|e| {
             format!(
                 "{shown} has no mix file {} ({e}): the take was recorded without a [mixer] in \
-                 the config, so there is no mix to print; record with one, or write the file \
-                 (see `take mixdown --help`)",
+                 the config, so there is no mix to print; record with one, or write the file by \
+                 hand (rate, input_channels, input_format, output_channels, period_frames and a \
+                 [mixer] table)",
                 mix_file_name(&stem)
             )
         })?;
