@@ -103,13 +103,55 @@ fn parse_layout(s: &str) -> Result<Layout, String> {
 /// Loads the config named on the command line, else the box's default file if present, else
 /// the built-in defaults.
 pub fn load_config(path: Option<&Path>) -> Result<Config, config::ConfigError> {
-    match path {
-        Some(p) => Config::load(p),
-        None if Path::new(config::DEFAULT_PATH).exists() => {
-            Config::load(Path::new(config::DEFAULT_PATH))
+    let p = match path {
+        Some(p) => p,
+        None if Path::new(config::DEFAULT_PATH).exists() => Path::new(config::DEFAULT_PATH),
+        None => return Ok(Config::default()),
+    };
+    Config::load(p).map_err(|e| match e {
+        config::ConfigError::Invalid { path, message } => {
+            let line = std::fs::read_to_string(p)
+                .ok()
+                .and_then(|text| key_line(&text, &message));
+            config::ConfigError::Invalid {
+                path,
+                message: match line {
+                    Some(l) => format!("line {l}: {message}"),
+                    None => message,
+                },
+            }
         }
-        None => Ok(Config::default()),
+        e => e,
+    })
+}
+
+/// The line (1-based) in `text` of the key a check message starts with, such as
+/// `recorder.ring_seconds = 0.1: ...` or `tracks[1].name = ...`; `None` when it is not written
+/// as a plain `key = value` line under its table header.
+fn key_line(text: &str, message: &str) -> Option<usize> {
+    let key = message.split([' ', ':']).next()?;
+    let (table, leaf) = key.rsplit_once('.').unwrap_or(("", key));
+    let (table, index) = match table.split_once('[') {
+        Some((t, i)) => (t, Some(i.strip_suffix(']')?.parse::<usize>().ok()?)),
+        None => (table, None),
+    };
+    let mut current = "";
+    let mut seen = 0;
+    for (n, line) in text.lines().enumerate() {
+        let l = line.split('#').next().unwrap_or("").trim();
+        if let Some(h) = l.strip_prefix("[[").and_then(|h| h.strip_suffix("]]")) {
+            current = h.trim();
+            seen += usize::from(current == table);
+        } else if let Some(h) = l.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            current = h.trim();
+        } else if current == table
+            && index.is_none_or(|i| seen == i + 1)
+            && l.split('=').next().map(str::trim) == Some(leaf)
+        {
+            return Some(n + 1);
+        }
     }
+    None
 }
 
 /// Runs `capstan record`.

@@ -1,0 +1,262 @@
+//! `capstan record` given bad input: a broken config, a missing device, an output folder that
+//! cannot take a take, a ring that does not fit in memory, take numbers already used. Each is
+//! refused before anything is recorded (exit 2, no take folder) with a message that says what to
+//! change, or, for used take numbers, recorded under the next free number without touching what
+//! is there.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn capstan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run capstan")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A short sim take into `out`, with `extra` arguments before `record`'s own.
+fn record(out: &Path, global: &[&str], extra: &[&str]) -> Output {
+    let mut args: Vec<&str> = global.to_vec();
+    args.extend(["record", "--sim", "--fast", "--seconds", "0.1", "--out"]);
+    args.push(out.to_str().unwrap());
+    args.extend(extra);
+    capstan(&args)
+}
+
+/// Asserts exit 2 and every piece of `says` on standard error.
+fn refused(o: &Output, says: &[&str]) {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    for s in says {
+        assert!(e.contains(s), "stderr lacks {s:?}:\n{e}");
+    }
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn take_dir(o: &Output) -> PathBuf {
+    assert!(o.status.success(), "{}", stderr(o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    PathBuf::from(out.lines().last().expect("a take folder").trim())
+}
+
+#[test]
+fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("takes");
+    std::fs::create_dir(&out).unwrap();
+    let cases: [(&str, &str, &[&str]); 6] = [
+        (
+            "syntax",
+            "project = \"Gig\"\nscene = \"S01\n",
+            &["line 2", "syntax.toml"],
+        ),
+        (
+            "unknown",
+            "[recorder]\ncommit_interval = 1.0\nring_secs = 4\n",
+            &["line 3", "ring_secs", "expected one of", "ring_seconds"],
+        ),
+        (
+            "range",
+            "scene = \"S01\"\n\n[recorder]\nring_seconds = 0.1\n",
+            &["line 4", "recorder.ring_seconds = 0.1", "use 0.5 to 600"],
+        ),
+        (
+            "type",
+            "[audio]\nperiods = \"three\"\n",
+            &["line 2", "invalid type", "u32"],
+        ),
+        (
+            "track",
+            "[[tracks]]\nname = \"Kick\"\n[[tracks]]\nname = \"Snare/Top\"\n",
+            &["line 4", "tracks[1].name", "'/'", "remove it"],
+        ),
+        (
+            "layout",
+            "[recorder]\nlayout = \"stereo\"\n",
+            &["line 2", "`mono` or `poly`"],
+        ),
+    ];
+    for (name, text, says) in cases {
+        let cfg = d.path().join(format!("{name}.toml"));
+        std::fs::write(&cfg, text).unwrap();
+        let o = record(&out, &["--config", cfg.to_str().unwrap()], &[]);
+        refused(&o, says);
+    }
+    let o = record(&out, &["--config", "/no/such/capstan.toml"], &[]);
+    refused(&o, &["cannot read the config file /no/such/capstan.toml"]);
+    assert!(names(&out).is_empty(), "{:?}", names(&out));
+}
+
+#[test]
+fn a_missing_or_unknown_device_is_refused_before_any_take() {
+    let d = tempfile::tempdir().unwrap();
+    for dev in ["hw:9,0", "no_such_interface"] {
+        let o = capstan(&[
+            "record",
+            "--device",
+            dev,
+            "--seconds",
+            "1",
+            "--out",
+            d.path().to_str().unwrap(),
+        ]);
+        refused(&o, &[dev, "capstan devices"]);
+    }
+    assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
+}
+
+#[test]
+fn a_ring_too_big_for_memory_is_refused_with_the_figures_and_the_fix() {
+    let d = tempfile::tempdir().unwrap();
+    let big = [
+        "--channels",
+        "64",
+        "--rate",
+        "96000",
+        "--ring-seconds",
+        "60",
+        "--mem-available-mb",
+        "500",
+    ];
+    let o = record(d.path(), &[], &big);
+    // 60 s x 96000 x 64 x 3 bytes = 1106 MB; (500 - 128) MB holds 20.1 s.
+    refused(
+        &o,
+        &[
+            "the ring needs 1106 MB",
+            "only 500 MB of memory is available",
+            "ring_seconds (or --ring-seconds) to 20.1 s or less",
+            "--channels",
+            "--rate",
+        ],
+    );
+    assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
+
+    // The same take with a ring that fits records, with the figures in the log.
+    let o = record(d.path(), &[], &["--mem-available-mb", "500"]);
+    take_dir(&o);
+    let e = stderr(&o);
+    assert!(
+        e.contains("memory: the ring takes 2.9 MB of 500.0 MB available"),
+        "{e}"
+    );
+    assert!(e.contains("capstan: ring high-water "), "{e}");
+    assert!(e.contains(" s of 10.0 s"), "{e}");
+}
+
+#[test]
+fn an_output_folder_that_is_missing_or_a_file_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    // One missing level is made (a new folder on a mounted card)...
+    let o = record(&d.path().join("takes"), &[], &[]);
+    assert_eq!(take_dir(&o), d.path().join("takes/S01-T001"));
+    // ...a whole missing path is not: the card is probably not mounted.
+    let deep = d.path().join("card/takes");
+    let o = record(&deep, &[], &[]);
+    refused(
+        &o,
+        &["card/takes", "no such folder", "is the card mounted?"],
+    );
+    assert!(!d.path().join("card").exists());
+    // A file is never written into or replaced.
+    let file = d.path().join("notes.txt");
+    std::fs::write(&file, b"set list").unwrap();
+    let o = record(&file, &[], &[]);
+    refused(&o, &["notes.txt", "a file, not a folder"]);
+    assert_eq!(std::fs::read(&file).unwrap(), b"set list");
+}
+
+/// `capstan record` into `dir` made read-only: by its mode for a normal user, and for root (whom
+/// modes do not stop) by a read-only bind mount in a mount namespace of its own. `None` when
+/// neither can be arranged here.
+fn record_read_only(dir: &Path) -> Option<Output> {
+    let uid = Command::new("id").arg("-u").output().ok()?;
+    let d = dir.to_str().unwrap();
+    let args = ["record", "--sim", "--fast", "--seconds", "0.1", "--out", d];
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        Command::new("chmod").args(["0555", d]).status().ok()?;
+        let o = capstan(&args);
+        Command::new("chmod").args(["0755", d]).status().ok()?;
+        return Some(o);
+    }
+    let o = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#)
+        .args(["sh", d, env!("CARGO_BIN_EXE_capstan")])
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .ok()?;
+    if stderr(&o).contains("capstan:") {
+        Some(o)
+    } else {
+        eprintln!("no read-only bind mount here: {}", stderr(&o));
+        None
+    }
+}
+
+#[test]
+fn a_read_only_output_folder_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let ro = d.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let Some(o) = record_read_only(&ro) else {
+        eprintln!("skipped: running as root and a read-only bind mount cannot be made here");
+        return;
+    };
+    refused(&o, &["cannot create a take folder", "ro", "writable"]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("Permission denied") || e.contains("Read-only file system"),
+        "{e}"
+    );
+    assert!(names(&ro).is_empty(), "{:?}", names(&ro));
+}
+
+#[test]
+fn a_used_take_number_is_never_overwritten() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path();
+    // S01-T001 as a folder holding a file, S01-T002 as a file.
+    std::fs::create_dir(out.join("S01-T001")).unwrap();
+    std::fs::write(out.join("S01-T001/S01-T001_01_In01.wav"), b"first take").unwrap();
+    std::fs::write(out.join("S01-T002"), b"not a folder").unwrap();
+    let o = record(out, &[], &[]);
+    assert_eq!(take_dir(&o), out.join("S01-T003"));
+    assert_eq!(
+        std::fs::read(out.join("S01-T001/S01-T001_01_In01.wav")).unwrap(),
+        b"first take"
+    );
+    assert_eq!(names(&out.join("S01-T001")), ["S01-T001_01_In01.wav"]);
+    assert_eq!(
+        std::fs::read(out.join("S01-T002")).unwrap(),
+        b"not a folder"
+    );
+    // Another scene's numbers do not count.
+    let o = record(out, &[], &["--scene", "S02"]);
+    assert_eq!(take_dir(&o), out.join("S02-T001"));
+}
+
+#[test]
+fn a_take_number_used_only_as_a_file_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("S01-T001"), b"keep").unwrap();
+    let o = record(d.path(), &[], &[]);
+    assert_eq!(take_dir(&o), d.path().join("S01-T002"));
+    assert_eq!(std::fs::read(d.path().join("S01-T001")).unwrap(), b"keep");
+}
