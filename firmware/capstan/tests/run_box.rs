@@ -118,7 +118,11 @@ fn scripted_panel_records_marks_and_stops_a_take() {
     for f in &take.files {
         let w = reader::read(&f.path).unwrap();
         assert_eq!(verify::structure(&w), Vec::<String>::new(), "{:?}", f.path);
-        assert_eq!(verify::counter(&w).unwrap().0, take.frames, "the counter runs unbroken");
+        assert_eq!(
+            verify::counter(&w).unwrap().0,
+            take.frames,
+            "the counter runs unbroken"
+        );
         assert_eq!(w.marker_source, Some(MarkerSource::Cue));
         let labels: Vec<&str> = w.markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["M1", "M2"], "{:?}", f.path);

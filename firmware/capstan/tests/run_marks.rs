@@ -36,7 +36,10 @@ fn markers_asked_for_during_a_take_land_in_every_file() {
     let marker = std::thread::spawn(move || {
         let start = Instant::now();
         while ui.stats.frames_captured.load(Ordering::Relaxed) < 12_000 {
-            assert!(start.elapsed() < Duration::from_secs(20), "the take stalled");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the take stalled"
+            );
             std::thread::sleep(Duration::from_millis(2));
         }
         ui.mark(36_000, "M2");
@@ -46,7 +49,11 @@ fn markers_asked_for_during_a_take_land_in_every_file() {
     let stop = Arc::new(AtomicBool::new(false));
     let report = record_take_live(source, None, &req, stop, &live).unwrap();
     let stem = marker.join().unwrap();
-    assert_eq!(stem.as_deref(), Some("S01-T001"), "the name is known while recording");
+    assert_eq!(
+        stem.as_deref(),
+        Some("S01-T001"),
+        "the name is known while recording"
+    );
     assert_eq!(report.frames, 48_000);
     assert_eq!(report.files.len(), 3);
     let want = vec![Marker::new(6_000, "M1"), Marker::new(36_000, "M2")];

@@ -9,8 +9,8 @@
 mod input;
 mod recording;
 mod screen;
-mod statvfs;
 mod status;
+mod statvfs;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,8 +30,8 @@ use crate::transport::{Command, EngineFault, Event, Transport, TransportConfig};
 pub use input::{AudioInput, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};
-pub use statvfs::free_bytes;
 pub use status::{next_take_number, StatusBoard};
+pub use statvfs::free_bytes;
 
 /// How often the display is redrawn.
 pub const REFRESH: Duration = Duration::from_millis(50);
@@ -181,7 +181,10 @@ impl App {
         }
         let lit = levels(self.transport.is_recording(), &self.warnings, now);
         self.board.leds.show(lit)?;
-        if self.last_draw.is_none_or(|t| now.saturating_sub(t) >= REFRESH) {
+        if self
+            .last_draw
+            .is_none_or(|t| now.saturating_sub(t) >= REFRESH)
+        {
             self.last_draw = Some(now);
             self.draw(now)?;
         }

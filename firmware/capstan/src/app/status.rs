@@ -85,7 +85,9 @@ impl StatusBoard {
                     ui.drops = 0;
                     self.clipped.fill(false);
                 }
-                ui.take = r.name().unwrap_or_else(|| take_name(view.scene, r.number()));
+                ui.take = r
+                    .name()
+                    .unwrap_or_else(|| take_name(view.scene, r.number()));
                 ui.elapsed = r.elapsed();
                 let dropped = r.frames_dropped();
                 if dropped > self.dropped_seen {

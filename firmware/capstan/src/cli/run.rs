@@ -140,7 +140,9 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
     let quit = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(sig, quit.clone()) {
-            tracing::warn!("cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly");
+            tracing::warn!(
+                "cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly"
+            );
         }
     }
     tracing::info!(
@@ -287,11 +289,9 @@ fn display_config(name: &str) -> Result<DisplayConfig, String> {
             device: fb.to_string(),
             size: LARGE_PANEL,
         },
-        other => {
-            return Err(format!(
-                "display \"{other}\" is not known: set [board] display to none, ssd1306, st7789 or fb0"
-            ))
-        }
+        other => return Err(format!(
+            "display \"{other}\" is not known: set [board] display to none, ssd1306, st7789 or fb0"
+        )),
     })
 }
 
