@@ -26,3 +26,24 @@ impl Default for BoardConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    #[test]
+    fn board_section_reads_and_defaults() {
+        let c = Config::parse(
+            "[board]\nprofile = \"cm4-io\"\ndisplay = \"none\"\ntakes = \"/mnt/card\"\n",
+            "test",
+        )
+        .unwrap();
+        assert_eq!(c.board.profile, "cm4-io");
+        assert_eq!(c.board.display, "none");
+        assert_eq!(c.board.takes, std::path::PathBuf::from("/mnt/card"));
+        let c = Config::parse("[board]\nprofile = \"sim\"\n", "test").unwrap();
+        assert_eq!(c.board.display, "ssd1306", "unset keys keep their defaults");
+        let e = Config::parse("[board]\npanel = \"x\"\n", "test").unwrap_err();
+        assert!(e.to_string().contains("panel"), "{e}");
+    }
+}
