@@ -4,10 +4,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 use capstan_bwf::reader::MarkerSource;
+use capstan_bwf::verify;
 use capstan_bwf::WavFile;
 use serde_json::Value;
 
-use super::{wav_files, OK, UNREADABLE};
+use super::{wav_files, OK, PROBLEMS, UNREADABLE};
 
 /// Runs `take info`; returns the exit code.
 pub fn run(path: &Path, json: bool) -> u8 {
@@ -19,10 +20,25 @@ pub fn run(path: &Path, json: bool) -> u8 {
     let mut all = Vec::new();
     for f in files {
         match capstan_bwf::read(&f) {
-            Ok(w) if json => all.push(json_of(&w)),
-            Ok(w) => print!("{}", text(&w)),
+            Ok(w) => {
+                let problems = verify::structure(&w);
+                if !problems.is_empty() {
+                    eprintln!(
+                        "take: {}: {} (`take verify` lists what is wrong; `take recover` repairs sizes a \
+                         power cut left wrong)",
+                        f.display(),
+                        problems.join("; ")
+                    );
+                    code = code.max(PROBLEMS);
+                }
+                if json {
+                    all.push(json_of(&w));
+                } else {
+                    print!("{}", text(&w));
+                }
+            }
             Err(e) => {
-                eprintln!("take: {e}");
+                super::say_unreadable(&f, &e);
                 code = UNREADABLE;
             }
         }

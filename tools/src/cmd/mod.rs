@@ -25,7 +25,12 @@ pub fn wav_files(path: &Path) -> Result<Vec<PathBuf>, u8> {
 }
 
 fn list_wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("{}: {e}: check the path", path.display())
+        }
+        _ => format!("{}: {e}", path.display()),
+    })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -36,7 +41,27 @@ fn list_wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
         .collect();
     v.sort();
     if v.is_empty() {
-        return Err(format!("{}: no .wav files in this folder", path.display()));
+        return Err(format!(
+            "{}: no .wav files in this folder: give a take folder or a .wav file",
+            path.display()
+        ));
     }
     Ok(v)
+}
+
+/// Says on standard error why `file` could not be read: a file that is empty or ends inside the
+/// 12 bytes that open every WAV file is named as such, anything else in `error`'s words.
+pub fn say_unreadable(file: &Path, error: &dyn std::fmt::Display) {
+    let shown = file.display();
+    match std::fs::metadata(file).map(|m| (m.is_file(), m.len())) {
+        Ok((true, 0)) => eprintln!(
+            "take: {shown} is empty (0 bytes): no audio reached it, there is nothing to read or \
+             recover"
+        ),
+        Ok((true, n)) if n < 12 => eprintln!(
+            "take: {shown} is only {n} bytes long, cut inside the WAV header: there is no audio \
+             in it to read or recover"
+        ),
+        _ => eprintln!("take: {error}"),
+    }
 }

@@ -25,7 +25,7 @@ pub fn run(path: &Path) -> u8 {
                 }
             }
             Err(e) => {
-                eprintln!("take: {e}");
+                super::say_unreadable(&f, &e);
                 code = UNREADABLE;
             }
         }

@@ -17,7 +17,7 @@ pub fn run(path: &Path, counter: bool) -> u8 {
         let w = match capstan_bwf::read(&f) {
             Ok(w) => w,
             Err(e) => {
-                eprintln!("take: {e}");
+                super::say_unreadable(&f, &e);
                 code = code.max(UNREADABLE);
                 continue;
             }

@@ -1,0 +1,260 @@
+//! Every `take` subcommand given what is not a good take: an empty file, random bytes, a WAV cut
+//! inside its header, a folder with no WAV files, a path that does not exist. Each says what it
+//! found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and never panics.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use capstan_bwf::counter;
+use capstan_bwf::writer::{WavWriter, WriterOptions};
+use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
+
+/// The subcommands that take a file or a folder of files.
+const FILE_COMMANDS: [&[&str]; 5] = [
+    &["info"],
+    &["info", "--json"],
+    &["verify"],
+    &["verify", "--pattern", "counter"],
+    &["recover"],
+];
+
+/// The subcommands that take a take folder.
+const TAKE_COMMANDS: [&str; 2] = ["mixdown", "stems"];
+
+fn take(args: &[&str], path: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `args` on `path` and checks the exit code, that standard error holds every piece of
+/// `says`, and that nothing panicked. Returns standard error.
+fn expect(args: &[&str], path: &Path, code: i32, says: &[&str]) -> String {
+    let o = take(args, path);
+    let e = stderr(&o);
+    assert!(!e.contains("panicked"), "{args:?} {}: {e}", path.display());
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{args:?} {}: {e}{}",
+        path.display(),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    for s in says {
+        assert!(
+            e.contains(s),
+            "{args:?} {}: lacks {s:?}: {e}",
+            path.display()
+        );
+    }
+    e
+}
+
+/// A finished 2-channel 24-bit counter file of 4800 frames.
+fn good_file(dir: &Path, name: &str) -> PathBuf {
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        format: SampleFormat::I24,
+    };
+    let path = dir.join(name);
+    let mut meta = FileMeta::default();
+    meta.ixml.scene = "S01".into();
+    let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
+    let mut buf = vec![0u8; 4800 * 6];
+    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
+    w.write_frames(&buf).unwrap();
+    w.finish().unwrap();
+    path
+}
+
+/// `n` bytes from a fixed-seed generator: the same "random" file on every run.
+fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// Lengths that cut a file written by capstan-bwf inside its header: in the opening, and at, in
+/// and just past each chunk's id, size and body before the audio; and where the audio starts.
+fn header_cuts(path: &Path) -> (Vec<usize>, usize) {
+    let w = capstan_bwf::read(path).unwrap();
+    let data = w.chunks.iter().find(|c| c.id == "data").unwrap();
+    let audio = (data.offset + 8) as usize;
+    let mut cuts = vec![1, 4, 8, 11, 12];
+    for c in w.chunks.iter().take_while(|c| c.offset < data.offset) {
+        let at = c.offset as usize;
+        cuts.extend([
+            at,
+            at + 2,
+            at + 4,
+            at + 6,
+            at + 9,
+            at + 8 + c.size as usize / 2,
+        ]);
+    }
+    cuts.extend([data.offset as usize, data.offset as usize + 4, audio - 1]);
+    cuts.retain(|&n| n < audio);
+    cuts.sort_unstable();
+    cuts.dedup();
+    (cuts, audio)
+}
+
+#[test]
+fn an_empty_file_is_named_empty() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("S01-T001_01_Kick.wav");
+    std::fs::write(&f, b"").unwrap();
+    for args in FILE_COMMANDS {
+        expect(args, &f, 2, &["S01-T001_01_Kick.wav is empty (0 bytes)"]);
+    }
+    for cmd in TAKE_COMMANDS {
+        expect(&[cmd], &f, 2, &["is not a take folder"]);
+    }
+}
+
+#[test]
+fn random_bytes_are_not_a_wav_file() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("noise.wav");
+    std::fs::write(&f, noise(4096, 7)).unwrap();
+    for args in FILE_COMMANDS {
+        expect(args, &f, 2, &["noise.wav is not a WAV file"]);
+    }
+    for cmd in TAKE_COMMANDS {
+        expect(&[cmd], &f, 2, &["is not a take folder"]);
+    }
+    // A WAV opening followed by noise: problems or unreadable, never a panic or a pass.
+    for seed in 1..40 {
+        let mut bytes = b"RIFF\xff\xff\xff\x7fWAVE".to_vec();
+        bytes.extend(noise(seed as usize * 37, seed));
+        std::fs::write(&f, bytes).unwrap();
+        for args in FILE_COMMANDS {
+            let o = take(args, &f);
+            let e = stderr(&o);
+            assert!(!e.contains("panicked"), "seed {seed} {args:?}: {e}");
+            assert!(
+                matches!(o.status.code(), Some(1 | 2)),
+                "seed {seed} {args:?}: {:?} {e}",
+                o.status
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_cut_anywhere_in_its_header_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let good = good_file(d.path(), "good.wav");
+    let whole = std::fs::read(&good).unwrap();
+    let (cuts, audio) = header_cuts(&good);
+    assert!(cuts.len() > 15, "{cuts:?}");
+    let cut = d.path().join("cut.wav");
+    for n in cuts {
+        std::fs::write(&cut, &whole[..n]).unwrap();
+        if n < 12 {
+            for args in FILE_COMMANDS {
+                expect(args, &cut, 2, &[&format!("cut.wav is only {n} bytes long")]);
+            }
+            continue;
+        }
+        // Readable as far as it goes: info and verify find problems, recover cannot repair
+        // what has no audio.
+        expect(&["info"], &cut, 1, &["cut.wav: ", "take verify"]);
+        expect(&["info", "--json"], &cut, 1, &["cut.wav: "]);
+        let o = take(&["verify"], &cut);
+        assert_eq!(o.status.code(), Some(1), "{n}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("FAIL") && out.contains("cut.wav"),
+            "{n}: {out}"
+        );
+        expect(&["recover"], &cut, 2, &["cannot recover", "cut.wav"]);
+        // Nothing was written to the file by any of them.
+        assert_eq!(std::fs::read(&cut).unwrap(), &whole[..n]);
+    }
+    // The whole header and no audio: an empty but sound file.
+    std::fs::write(&cut, &whole[..audio]).unwrap();
+    let o = take(&["recover"], &cut);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", stderr(&o));
+}
+
+#[test]
+fn a_folder_with_no_wav_files_and_a_missing_path_say_so() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("notes.txt"), b"set list").unwrap();
+    let missing = d.path().join("S01-T009");
+    for args in FILE_COMMANDS {
+        expect(args, d.path(), 2, &["no .wav files in this folder"]);
+        expect(
+            args,
+            &missing,
+            2,
+            &["S01-T009", "No such file", "check the path"],
+        );
+    }
+    for cmd in TAKE_COMMANDS {
+        expect(&[cmd], d.path(), 2, &["is not a take folder"]);
+        expect(&[cmd], &missing, 2, &["S01-T009 is not a take folder"]);
+    }
+}
+
+#[test]
+fn a_take_folder_with_one_bad_file_reports_the_good_ones_too() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("S01-T001");
+    std::fs::create_dir(&dir).unwrap();
+    good_file(&dir, "S01-T001_01_Kick.wav");
+    let whole = std::fs::read(good_file(&dir, "S01-T001_02_Snare.wav")).unwrap();
+    std::fs::write(dir.join("S01-T001_02_Snare.wav"), &whole[..40]).unwrap();
+    std::fs::write(dir.join("S01-T001_03_Vox.wav"), b"").unwrap();
+
+    let o = take(&["info"], &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("S01-T001_01_Kick.wav"));
+    let e = stderr(&o);
+    assert!(e.contains("S01-T001_02_Snare.wav: no "), "{e}");
+    assert!(e.contains("S01-T001_03_Vox.wav is empty"), "{e}");
+
+    let o = take(&["verify", "--pattern", "counter"], &dir);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("OK   ") && out.contains("_01_Kick.wav"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL ") && out.contains("_02_Snare.wav"),
+        "{out}"
+    );
+
+    // A folder named like a WAV file is refused without stopping the rest.
+    std::fs::remove_file(dir.join("S01-T001_03_Vox.wav")).unwrap();
+    std::fs::create_dir(dir.join("S01-T001_03_Vox.wav")).unwrap();
+    let e = expect(&["recover"], &dir, 2, &["S01-T001_03_Vox.wav"]);
+    assert!(
+        e.contains("cannot recover") && e.contains("_02_Snare.wav"),
+        "{e}"
+    );
+    assert!(
+        String::from_utf8_lossy(&take(&["recover"], &dir).stdout).contains("_01_Kick.wav"),
+        "the good file is still reported"
+    );
+    for cmd in TAKE_COMMANDS {
+        let o = take(&[cmd], &dir);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}
