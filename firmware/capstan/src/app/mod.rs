@@ -6,6 +6,8 @@
 //! virtual one with scripted edges, which [`AppOptions::pace`] keeps in step with the wall
 //! clock so takes still run in real time.
 
+mod board;
+mod commands;
 mod input;
 mod recording;
 mod screen;
@@ -24,9 +26,10 @@ use capstan_board::profile::POLL_INTERVAL;
 use capstan_ui::UiState;
 
 use crate::config::Config;
-use crate::recorder::{AudioOptions, RecordError, TakeReport, TakeRequest};
-use crate::transport::{Command, EngineFault, Event, Transport, TransportConfig};
+use crate::recorder::{AudioOptions, RecordError, TakeReport};
+use crate::transport::{EngineFault, Event, Transport, TransportConfig};
 
+pub use board::{display_config, open_board};
 pub use input::{AudioInput, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};
@@ -100,6 +103,8 @@ pub struct App {
     status: StatusBoard,
     ui: UiState,
     warnings: Warnings,
+    /// The fault that stopped the last take, until the next one starts.
+    fault: Option<EngineFault>,
     message: Option<(String, Duration)>,
     last_draw: Option<Duration>,
     takes: Vec<TakeReport>,
@@ -129,6 +134,7 @@ impl App {
             status: StatusBoard::new(names),
             ui: UiState::default(),
             warnings: Warnings::default(),
+            fault: None,
             message: None,
             last_draw: None,
             takes: Vec::new(),
@@ -170,7 +176,7 @@ impl App {
         }
         if self.recording.as_ref().is_some_and(|r| r.has_ended()) {
             let r = self.recording.take().expect("checked above");
-            let fault = fault_of(&r.stop());
+            let fault = commands::fault_of(&r.stop());
             events.push(Event::Fault { fault, at: now });
         }
         events.push(Event::Tick { at: now });
@@ -189,100 +195,6 @@ impl App {
             self.draw(now)?;
         }
         Ok(now)
-    }
-
-    /// Does what the transport asks.
-    fn carry_out(&mut self, command: Command, now: Duration) -> Result<(), AppError> {
-        match command {
-            Command::StartTake { take, tracks } => {
-                if tracks.count() < u32::from(self.options.input.channels()) {
-                    tracing::warn!(
-                        "{} of {} tracks armed: every input is recorded (recording armed tracks only is not built yet)",
-                        tracks.count(),
-                        self.options.input.channels()
-                    );
-                }
-                self.warnings.fault_since = None;
-                self.start(take, now)?;
-            }
-            Command::StopTake { .. } => {
-                if let Some(r) = self.recording.take() {
-                    let report = r.stop();
-                    self.finished(report);
-                }
-            }
-            Command::NewTake { opened, .. } => {
-                if let Some(r) = self.recording.take() {
-                    let report = r.stop();
-                    self.finished(report);
-                }
-                self.start(opened, now)?;
-            }
-            Command::AddMarker { at } => match self.recording.as_mut() {
-                Some(r) => {
-                    let (label, position) = r.mark(now.saturating_sub(at));
-                    tracing::info!("marker {label} at frame {position}");
-                    self.say(format!("marker {label}"), now);
-                }
-                None => self.say("nothing is recording: no marker".into(), now),
-            },
-            Command::StartPlayback => {
-                self.say("playback is not built yet".into(), now);
-                self.transport.handle(Event::PlaybackEnded { at: now });
-            }
-            Command::StopPlayback => {}
-            Command::Armed(tracks) => {
-                self.say(format!("{} tracks armed", tracks.count()), now);
-            }
-            Command::Alert(alert) => {
-                if let crate::transport::Alert::Stopped(_) = alert {
-                    self.warnings.fault_since = Some(now);
-                }
-                tracing::warn!("{alert}");
-                self.say(alert.to_string(), now);
-            }
-        }
-        Ok(())
-    }
-
-    /// Opens the input and starts take `number` on a recorder thread.
-    fn start(&mut self, number: u32, now: Duration) -> Result<(), AppError> {
-        let source = match self.options.input.open() {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!("cannot open {}: {e}", self.options.input.describe());
-                self.transport.handle(Event::Fault {
-                    fault: EngineFault::DeviceFailed,
-                    at: now,
-                });
-                self.warnings.fault_since = Some(now);
-                self.say(format!("cannot record: {e}"), now);
-                return Ok(());
-            }
-        };
-        let req = TakeRequest {
-            config: self.options.config.clone(),
-            out: self.options.out.clone(),
-            frames: None,
-            writer: Default::default(),
-            audio: self.options.audio.clone(),
-        };
-        self.recording = Some(Recording::start(source, req, number)?);
-        Ok(())
-    }
-
-    /// Logs a take that ended and keeps its report.
-    fn finished(&mut self, report: Result<TakeReport, AppError>) {
-        match report {
-            Ok(r) => {
-                tracing::info!("take {} closed: {} frames", r.dir.display(), r.frames);
-                if let Some(f) = &r.failure {
-                    tracing::error!("take {} stopped early: {f}", r.dir.display());
-                }
-                self.takes.push(r);
-            }
-            Err(e) => tracing::error!("the take failed: {e}"),
-        }
     }
 
     /// Shows a message from the transport for [`MESSAGE_SHOWN`].
@@ -309,6 +221,7 @@ impl App {
                 scene: &self.options.config.scene,
                 input: &self.options.input,
                 free,
+                fault: self.fault,
             },
             now,
         );
@@ -317,21 +230,5 @@ impl App {
             screen.show(&self.ui, message)?;
         }
         Ok(())
-    }
-}
-
-/// The transport's fault for a take that ended by itself.
-fn fault_of(report: &Result<TakeReport, AppError>) -> EngineFault {
-    match report {
-        Ok(r) => match (&r.exit, &r.failure) {
-            (crate::engine::EngineExit::DeviceFailed(_), _) => EngineFault::DeviceFailed,
-            (_, Some(f)) if f.contains("No space left") || f.contains("full") => {
-                EngineFault::DiskFull
-            }
-            (_, Some(_)) => EngineFault::WriteFailed,
-            // The source ended on its own: the device went away.
-            (_, None) => EngineFault::DeviceFailed,
-        },
-        Err(_) => EngineFault::WriteFailed,
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use capstan_board::leds::Warnings;
 use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
 
-use crate::transport::{State, Transport};
+use crate::transport::{EngineFault, State, Transport};
 
 use super::input::AudioInput;
 use super::recording::Recording;
@@ -30,6 +30,8 @@ pub struct View<'a> {
     pub input: &'a AudioInput,
     /// Free bytes on the card, if known.
     pub free: Option<u64>,
+    /// The fault that stopped the last take, if any.
+    pub fault: Option<EngineFault>,
 }
 
 /// Keeps what the status needs from one refresh to the next: peak holds, clip marks and the
@@ -143,6 +145,14 @@ impl StatusBoard {
         if let Some(xruns) = view.recording.map(|r| r.xruns()).filter(|&x| x > 0) {
             ui.alerts.push(Alert::Xruns(xruns));
         }
+        match view.fault {
+            Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
+            Some(EngineFault::DeviceFailed) => {
+                ui.alerts.push(Alert::DeviceFailed(device_name(view.input)))
+            }
+            Some(EngineFault::WriteFailed) => ui.alerts.push(Alert::DeviceFailed("card".into())),
+            None => {}
+        }
         ui.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity()));
     }
 }
@@ -150,6 +160,14 @@ impl StatusBoard {
 /// `<SCENE>-T<NNN>`, as the take's folder will be named.
 fn take_name(scene: &str, number: u32) -> String {
     format!("{scene}-T{number:03}")
+}
+
+/// The input's name as an alert shows it.
+fn device_name(input: &AudioInput) -> String {
+    match input {
+        AudioInput::Sim { .. } => "sim".into(),
+        AudioInput::Device { name, .. } => name.clone(),
+    }
 }
 
 /// A linear peak (0 to 1) in dBFS.
