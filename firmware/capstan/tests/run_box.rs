@@ -5,12 +5,14 @@
 //! terminal screen showed the take recording.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use capstan::app::{App, AppOptions, AudioInput, Board, TerminalScreen};
 use capstan::config::Config;
+use capstan::recorder::TakeReport;
 use capstan_board::audio::{Signal, StreamSpec};
 use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
 use capstan_board::leds::{Led, LedError, Leds, SimLeds};
@@ -62,15 +64,16 @@ impl Leds for SharedLeds {
     }
 }
 
-#[test]
-fn scripted_panel_records_marks_and_stops_a_take() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut edges = press(Button::MarkArm, 50, 120); // arms every track
-    edges.extend(press(Button::Rec, 200, 260)); // take 1 starts
-    edges.extend(press(Button::Stop, 450, 520)); // a tap: the take goes on
-    edges.extend(press(Button::MarkArm, 800, 860)); // M1, 0.6 s into the take
-    edges.extend(press(Button::Rec, 1200, 1260)); // REC again: M2, 1.0 s in
-    edges.extend(press(Button::Stop, 1500, 2200)); // held: the take ends at 2.0 s
+/// What a run of the box left behind.
+struct Run {
+    takes: Vec<TakeReport>,
+    terminal: String,
+    leds: Vec<(Led, bool)>,
+}
+
+/// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
+/// (ms), takes into `out`.
+fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64) -> Run {
     let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
     let terminal = Shared::default();
     let leds = SharedLeds::default();
@@ -88,7 +91,7 @@ fn scripted_panel_records_marks_and_stops_a_take() {
     config.recorder.commit_interval = 0.25;
     let options = AppOptions {
         config,
-        out: dir.path().join("takes"),
+        out,
         input: AudioInput::Sim {
             spec: StreamSpec {
                 channels: 2,
@@ -100,11 +103,34 @@ fn scripted_panel_records_marks_and_stops_a_take() {
             fast: false,
         },
         audio: Default::default(),
-        until: Some(ms(2500)),
+        until: Some(ms(until)),
         pace: true,
         quit: Arc::new(AtomicBool::new(false)),
     };
     let takes = App::new(options, board).run().unwrap();
+    let terminal = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
+    let leds = leds.0.lock().unwrap().changes().to_vec();
+    Run {
+        takes,
+        terminal,
+        leds,
+    }
+}
+
+#[test]
+fn scripted_panel_records_marks_and_stops_a_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = press(Button::MarkArm, 50, 120); // arms every track
+    edges.extend(press(Button::Rec, 200, 260)); // take 1 starts
+    edges.extend(press(Button::Stop, 450, 520)); // a tap: the take goes on
+    edges.extend(press(Button::MarkArm, 800, 860)); // M1, 0.6 s into the take
+    edges.extend(press(Button::Rec, 1200, 1260)); // REC again: M2, 1.0 s in
+    edges.extend(press(Button::Stop, 1500, 2200)); // held: the take ends at 2.0 s
+    let Run {
+        takes,
+        terminal,
+        leds,
+    } = run_box(edges, dir.path().join("takes"), 2500);
 
     assert_eq!(takes.len(), 1, "one take, not stopped by the tap");
     let take = &takes[0];
@@ -138,15 +164,10 @@ fn scripted_panel_records_marks_and_stops_a_take() {
     }
 
     // The tally lit for the take and went out with it.
-    let leds = leds.0.lock().unwrap();
-    assert_eq!(
-        leds.changes(),
-        &[(Led::RecTally, true), (Led::RecTally, false)]
-    );
+    assert_eq!(leds, [(Led::RecTally, true), (Led::RecTally, false)]);
 
     // Some frame of the terminal screen showed the take recording, by name.
-    let text = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
-    let frames: Vec<&str> = text.split("\x1b[H").collect();
+    let frames: Vec<&str> = terminal.split("\x1b[H").collect();
     assert!(frames.len() > 10, "{} frames drawn", frames.len());
     assert!(
         frames
@@ -159,5 +180,28 @@ fn scripted_panel_records_marks_and_stops_a_take() {
     assert!(
         last.contains('█') || last.contains('▀'),
         "the panel is drawn"
+    );
+}
+
+#[test]
+fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("card");
+    std::fs::write(&not_a_folder, b"a file where the takes folder should be").unwrap();
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    let run = run_box(edges, not_a_folder, 800);
+    assert!(run.takes.is_empty());
+    let last = run.terminal.split("\x1b[H").last().unwrap();
+    assert!(last.contains("STOP  S01-T002"), "{last}");
+    assert!(last.contains("! Device failed card"), "{last}");
+    assert!(
+        last.contains("stopped: writing to the card failed"),
+        "{last}"
+    );
+    assert!(
+        run.leds.contains(&(Led::Warning, true)),
+        "the warning LED blinks: {:?}",
+        run.leds
     );
 }

@@ -71,11 +71,13 @@ impl App {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!("cannot open {}: {e}", self.options.input.describe());
-                self.transport.handle(Event::Fault {
+                let fault = Event::Fault {
                     fault: EngineFault::DeviceFailed,
                     at: now,
-                });
-                self.warnings.fault_since = Some(now);
+                };
+                for command in self.transport.handle(fault).iter() {
+                    self.carry_out(*command, now)?;
+                }
                 self.say(format!("cannot record: {e}"), now);
                 return Ok(());
             }

@@ -176,7 +176,9 @@ impl App {
         }
         if self.recording.as_ref().is_some_and(|r| r.has_ended()) {
             let r = self.recording.take().expect("checked above");
-            let fault = commands::fault_of(&r.stop());
+            let report = r.stop();
+            let fault = commands::fault_of(&report);
+            self.finished(report);
             events.push(Event::Fault { fault, at: now });
         }
         events.push(Event::Tick { at: now });

@@ -138,3 +138,38 @@ impl Screen for TerminalScreen {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capstan_ui::{Alert, TrackMeter, Transport};
+    use std::time::Duration;
+
+    #[test]
+    fn the_caption_says_the_state_in_words() {
+        let state = UiState {
+            transport: Transport::Recording,
+            take: "S01-T007".into(),
+            elapsed: Duration::from_secs(65),
+            remaining: Some(Duration::from_secs(2 * 3600 + 5 * 60)),
+            drops: 2,
+            tracks: vec![
+                TrackMeter {
+                    armed: true,
+                    ..TrackMeter::default()
+                },
+                TrackMeter::default(),
+            ],
+            alerts: vec![Alert::Xruns(2)],
+            ..UiState::default()
+        };
+        let text = caption(&state, Some("marker M3"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "REC  S01-T007  0:01:05  drops 2  left 2h05m  armed 1/2"
+        );
+        assert_eq!(lines[1], "! Xruns 2");
+        assert_eq!(lines[2], "marker M3");
+    }
+}

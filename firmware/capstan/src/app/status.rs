@@ -203,3 +203,27 @@ pub fn next_take_number(out: &Path, scene: &str) -> u32 {
         .unwrap_or(0);
     highest + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_take_follows_the_highest_folder_of_the_scene() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(next_take_number(&dir.path().join("missing"), "S01"), 1);
+        for name in ["S01-T002", "S01-T009", "S02-T040", "notes"] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        assert_eq!(next_take_number(dir.path(), "S01"), 10);
+        assert_eq!(next_take_number(dir.path(), "S02"), 41);
+        assert_eq!(next_take_number(dir.path(), "S03"), 1);
+    }
+
+    #[test]
+    fn peaks_read_in_dbfs() {
+        assert_eq!(dbfs(1.0), 0.0);
+        assert!((dbfs(0.5) + 6.02).abs() < 0.01);
+        assert_eq!(dbfs(0.0), f32::NEG_INFINITY);
+    }
+}
