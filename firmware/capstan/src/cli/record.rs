@@ -48,7 +48,8 @@ pub struct RecordArgs {
     /// File layout: mono (one file per track) or poly (one file).
     #[arg(long, value_parser = parse_layout)]
     pub layout: Option<Layout>,
-    /// Folder the take folder is created in.
+    /// Folder the take folder is created in. A missing folder is made only when its parent
+    /// exists; a whole missing path is refused, as it usually means the card is not mounted.
     #[arg(long, default_value = ".")]
     pub out: PathBuf,
     /// Generate the sim signal as fast as the writer takes it instead of in real time.
