@@ -152,8 +152,10 @@ impl Monitor {
     }
 
     /// Feeds captured frames (interleaved, in the stream's format) through the monitor.
-    /// Integer formats are summed and metered in integer arithmetic at 32-bit scale (exact, and
-    /// cheap on any core); float input is summed in f32. This is realtime-safe.
+    /// With a mixer, the frames are mixed a whole period at a time (the rest waits for the next
+    /// call). Without one, integer formats are summed and metered in integer arithmetic at
+    /// 32-bit scale (exact, and cheap on any core); float input is summed in f32.
+    /// This is realtime-safe.
     pub fn process(&mut self, captured: &[u8]) {
         if let Some(m) = self.mixed.as_mut() {
             m.feed(captured);
