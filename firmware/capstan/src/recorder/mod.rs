@@ -7,6 +7,7 @@ pub mod losses;
 pub mod meta;
 pub mod mix;
 pub mod naming;
+pub mod space;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -273,6 +274,11 @@ pub fn record_take_live<S: CaptureSource + 'static>(
     let fb = spec.frame_bytes();
     let interval = cfg.commit_interval();
     let mut last_commit = Instant::now();
+    let reserve = space::reserve_bytes(
+        fb as u64 * u64::from(spec.rate),
+        2.0 * cfg.recorder.commit_interval + 1.0,
+        ixmls.len(),
+    );
     let mut losses = Vec::new();
     let mut marks = LossMarkers::default();
     let mut losses_in_ixml = 0;
@@ -325,7 +331,7 @@ pub fn record_take_live<S: CaptureSource + 'static>(
             let res = files.push(a).and_then(|()| files.push(b));
             chunk.commit_all();
             if let Err(e) = res {
-                failure = Some(e.to_string());
+                failure = Some(space::write_failure(&e));
                 break;
             }
         }
@@ -347,8 +353,14 @@ pub fn record_take_live<S: CaptureSource + 'static>(
                 })
             };
             if let Err(e) = res.and_then(|()| files.commit()) {
-                failure = Some(e.to_string());
+                failure = Some(space::write_failure(&e));
                 break;
+            }
+            if let Some(free) = space::free_bytes(&take.dir) {
+                if free < reserve {
+                    failure = Some(space::disk_full(&take.dir, free, reserve));
+                    break;
+                }
             }
             last_commit = Instant::now();
             tracing::debug!(frames = files.frames(), "commit");
