@@ -42,6 +42,7 @@ boot_guest() {
         -append "$append"
         -fsdev "local,id=share,path=${SHARE//,/,,},security_model=none"
         -device "$ARCH_9P_DEV,fsdev=share,mount_tag=share"
+        "${QEMU_EXTRA[@]}"
     )
     vlog "${qemu[*]}"
 
