@@ -13,6 +13,7 @@ use std::time::Duration;
 use capstan::app::{App, AppOptions, AudioInput, Board, TerminalScreen};
 use capstan::config::Config;
 use capstan::recorder::TakeReport;
+use capstan::transport::RecAgain;
 use capstan_board::audio::{Signal, StreamSpec};
 use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
 use capstan_board::leds::{Led, LedError, Leds, SimLeds};
@@ -73,7 +74,7 @@ struct Run {
 
 /// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
 /// (ms), takes into `out`.
-fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64) -> Run {
+fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgain) -> Run {
     let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
     let terminal = Shared::default();
     let leds = SharedLeds::default();
@@ -103,6 +104,7 @@ fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64) -> Run {
             fast: false,
         },
         audio: Default::default(),
+        rec_again,
         until: Some(ms(until)),
         pace: true,
         quit: Arc::new(AtomicBool::new(false)),
@@ -130,7 +132,7 @@ fn scripted_panel_records_marks_and_stops_a_take() {
         takes,
         terminal,
         leds,
-    } = run_box(edges, dir.path().join("takes"), 2500);
+    } = run_box(edges, dir.path().join("takes"), 2500, RecAgain::Marker);
 
     assert_eq!(takes.len(), 1, "one take, not stopped by the tap");
     let take = &takes[0];
@@ -190,7 +192,7 @@ fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
     std::fs::write(&not_a_folder, b"a file where the takes folder should be").unwrap();
     let mut edges = press(Button::MarkArm, 50, 120);
     edges.extend(press(Button::Rec, 200, 260));
-    let run = run_box(edges, not_a_folder, 800);
+    let run = run_box(edges, not_a_folder, 800, RecAgain::Marker);
     assert!(run.takes.is_empty());
     let last = run.terminal.split("\x1b[H").last().unwrap();
     assert!(last.contains("STOP  S01-T002"), "{last}");
@@ -204,4 +206,35 @@ fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
         "the warning LED blinks: {:?}",
         run.leds
     );
+}
+
+#[test]
+fn rec_again_can_close_the_take_and_open_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260)); // take 1
+    edges.extend(press(Button::Rec, 900, 960)); // take 2
+    edges.extend(press(Button::Stop, 1400, 2000)); // held: take 2 ends at 1.9 s
+    let run = run_box(edges, dir.path().join("takes"), 2200, RecAgain::NewTake);
+    let names: Vec<String> = run
+        .takes
+        .iter()
+        .map(|t| t.dir.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["S01-T001", "S01-T002"]);
+    for (take, secs) in run.takes.iter().zip([0.7, 1.0]) {
+        let got = take.frames as f64 / f64::from(RATE);
+        assert!(
+            (got - secs).abs() < 0.25,
+            "{names:?}: {got} s, not about {secs} s"
+        );
+        for f in &take.files {
+            let w = reader::read(&f.path).unwrap();
+            assert_eq!(verify::structure(&w), Vec::<String>::new(), "{:?}", f.path);
+            assert_eq!(verify::counter(&w).unwrap().0, take.frames);
+            assert!(w.markers.is_empty(), "REC made a take, not a marker");
+        }
+    }
+    // The tally stayed lit across the change of take.
+    assert_eq!(run.leds, [(Led::RecTally, true), (Led::RecTally, false)]);
 }

@@ -27,7 +27,7 @@ use capstan_ui::UiState;
 
 use crate::config::Config;
 use crate::recorder::{AudioOptions, RecordError, TakeReport};
-use crate::transport::{EngineFault, Event, Transport, TransportConfig};
+use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig};
 
 pub use board::{display_config, open_board};
 pub use input::{AudioInput, TakeSource};
@@ -85,6 +85,8 @@ pub struct AppOptions {
     pub input: AudioInput,
     /// How the audio thread runs.
     pub audio: AudioOptions,
+    /// What REC does while recording: a marker or the next take.
+    pub rec_again: RecAgain,
     /// Stop the loop at this time on the buttons' clock (none: until `quit`).
     pub until: Option<Duration>,
     /// Sleep so that the buttons' clock never runs ahead of the wall clock (for a virtual
@@ -118,6 +120,7 @@ impl App {
         let transport = Transport::new(
             TransportConfig {
                 tracks,
+                rec_again: options.rec_again,
                 ..TransportConfig::default()
             },
             first,

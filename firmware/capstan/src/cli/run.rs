@@ -20,6 +20,7 @@ use clap::Args;
 use crate::app::{App, AppOptions, AudioInput, Board, TerminalScreen};
 use crate::config::Config;
 use crate::recorder::AudioOptions;
+use crate::transport::RecAgain;
 
 /// The keys of the sim board, as the terminal shows them.
 pub const KEYS_HELP: &str =
@@ -65,6 +66,10 @@ pub struct RunArgs {
     /// Also write each new frame of the sim display to this PNG file.
     #[arg(long)]
     pub snapshot: Option<PathBuf>,
+    /// What REC does while recording: marker (adds one) or new-take (closes the take and opens
+    /// the next).
+    #[arg(long, default_value = "marker", value_parser = parse_rec_again)]
+    pub rec_again: RecAgain,
     /// Quit after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
@@ -78,6 +83,14 @@ fn parse_bits(s: &str) -> Result<SampleFormat, String> {
 fn parse_signal(s: &str) -> Result<Signal, String> {
     Signal::from_cli(s)
         .ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
+}
+
+fn parse_rec_again(s: &str) -> Result<RecAgain, String> {
+    match s {
+        "marker" => Ok(RecAgain::Marker),
+        "new-take" => Ok(RecAgain::NewTake),
+        _ => Err(format!("'{s}': use marker or new-take")),
+    }
 }
 
 /// Runs `capstan run`.
@@ -164,6 +177,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         out,
         input,
         audio,
+        rec_again: a.rec_again,
         until,
         pace: false,
         quit,
