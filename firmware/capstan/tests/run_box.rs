@@ -10,15 +10,17 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use capstan::app::{App, AppOptions, AudioInput, Board, TerminalScreen};
+use capstan::app::{App, AppOptions, AudioInput, Board, Screen, TerminalScreen};
 use capstan::config::Config;
 use capstan::recorder::TakeReport;
 use capstan::transport::RecAgain;
 use capstan_board::audio::{Signal, StreamSpec};
 use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
+use capstan_board::display::DisplayError;
 use capstan_board::leds::{Led, LedError, Leds, SimLeds};
 use capstan_bwf::reader::{self, MarkerSource};
 use capstan_bwf::{verify, SampleFormat};
+use capstan_ui::UiState;
 use capstan_ui::SMALL_PANEL;
 
 const RATE: u32 = 48_000;
@@ -237,4 +239,64 @@ fn rec_again_can_close_the_take_and_open_the_next() {
     }
     // The tally stayed lit across the change of take.
     assert_eq!(run.leds, [(Led::RecTally, true), (Led::RecTally, false)]);
+}
+
+/// A display whose bus has failed.
+struct BrokenScreen;
+
+impl Screen for BrokenScreen {
+    fn show(&mut self, _: &UiState, _: Option<&str>) -> Result<(), DisplayError> {
+        Err(DisplayError::Unsupported(
+            "the panel stopped answering".into(),
+        ))
+    }
+}
+
+/// LEDs whose GPIO lines have gone.
+struct BrokenLeds;
+
+impl Leds for BrokenLeds {
+    fn set(&mut self, _: Led, _: bool) -> Result<(), LedError> {
+        Err(LedError::Gpio(
+            capstan_board::profile::cdev::GpioError::NoChip("gpio-test".into()),
+        ))
+    }
+}
+
+#[test]
+fn a_failing_display_or_led_does_not_end_the_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    edges.extend(press(Button::Stop, 700, 1300)); // held: the take ends at 1.2 s
+    let board = Board {
+        buttons: Box::new(ScriptedButtons::new(edges, DebounceConfig::default())),
+        leds: Box::new(BrokenLeds),
+        screen: Some(Box::new(BrokenScreen)),
+    };
+    let options = AppOptions {
+        config: Config::default(),
+        out: dir.path().join("takes"),
+        input: AudioInput::Sim {
+            spec: StreamSpec {
+                channels: 1,
+                rate: RATE,
+                format: SampleFormat::I16,
+            },
+            signal: Signal::Counter,
+            period_frames: 256,
+            fast: false,
+        },
+        audio: Default::default(),
+        rec_again: RecAgain::Marker,
+        until: Some(ms(1500)),
+        pace: true,
+        quit: Arc::new(AtomicBool::new(false)),
+    };
+    let takes = App::new(options, board).run().unwrap();
+    assert_eq!(takes.len(), 1);
+    let secs = takes[0].frames as f64 / f64::from(RATE);
+    assert!((0.75..1.25).contains(&secs), "{secs} s");
+    let w = reader::read(&takes[0].files[0].path).unwrap();
+    assert_eq!(verify::counter(&w).unwrap().0, takes[0].frames);
 }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use capstan_board::buttons::{ButtonError, Buttons};
 use capstan_board::display::DisplayError;
-use capstan_board::leds::{levels, LedError, Leds, Warnings};
+use capstan_board::leds::{levels, Leds, Warnings};
 use capstan_board::profile::POLL_INTERVAL;
 use capstan_ui::UiState;
 
@@ -48,12 +48,6 @@ pub enum AppError {
     /// The buttons could not be read.
     #[error(transparent)]
     Buttons(#[from] ButtonError),
-    /// An LED could not be set.
-    #[error(transparent)]
-    Leds(#[from] LedError),
-    /// The display could not be drawn.
-    #[error(transparent)]
-    Display(#[from] DisplayError),
     /// The recorder thread could not be started.
     #[error("cannot start the recorder thread: {0}")]
     Thread(std::io::Error),
@@ -109,6 +103,7 @@ pub struct App {
     fault: Option<EngineFault>,
     message: Option<(String, Duration)>,
     last_draw: Option<Duration>,
+    leds_failed: bool,
     takes: Vec<TakeReport>,
 }
 
@@ -140,6 +135,7 @@ impl App {
             fault: None,
             message: None,
             last_draw: None,
+            leds_failed: false,
             takes: Vec::new(),
         }
     }
@@ -190,14 +186,23 @@ impl App {
                 self.carry_out(*command, now)?;
             }
         }
-        let lit = levels(self.transport.is_recording(), &self.warnings, now);
-        self.board.leds.show(lit)?;
+        // A failing LED or display must not end a take: it is logged once and left dark.
+        if !self.leds_failed {
+            let lit = levels(self.transport.is_recording(), &self.warnings, now);
+            if let Err(e) = self.board.leds.show(lit) {
+                tracing::error!("{e}; the LEDs stay as they are, recording goes on");
+                self.leds_failed = true;
+            }
+        }
         if self
             .last_draw
             .is_none_or(|t| now.saturating_sub(t) >= REFRESH)
         {
             self.last_draw = Some(now);
-            self.draw(now)?;
+            if let Err(e) = self.draw(now) {
+                tracing::error!("{e}; the display stays dark, recording goes on");
+                self.board.screen = None;
+            }
         }
         Ok(now)
     }
@@ -208,7 +213,7 @@ impl App {
     }
 
     /// Refreshes the screen's state from the recorder and draws it.
-    fn draw(&mut self, now: Duration) -> Result<(), AppError> {
+    fn draw(&mut self, now: Duration) -> Result<(), DisplayError> {
         if self
             .message
             .as_ref()
