@@ -96,6 +96,13 @@ pub struct WavWriter {
     opts: WriterOptions,
 }
 
+/// The open file, for I/O hints that do not change its contents (starting writeback early).
+impl std::os::fd::AsFd for WavWriter {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.file.as_fd()
+    }
+}
+
 /// What a finished file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinishedFile {
@@ -187,6 +194,11 @@ impl WavWriter {
     /// The stream this file holds.
     pub fn spec(&self) -> WavSpec {
         self.spec
+    }
+
+    /// Where the audio begins in the file (a multiple of [`DATA_ALIGN`]).
+    pub fn data_start(&self) -> u64 {
+        self.data_start
     }
 
     /// Frames written so far.
