@@ -2,114 +2,70 @@
 //! buffered into large blocks, written, and committed at intervals.
 
 use std::ops::Range;
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::Path;
 
 use capstan_bwf::writer::{FinishedFile, WavWriter, WriteError, WriterOptions};
 use capstan_bwf::{FileMeta, WavSpec};
 
 /// Bytes buffered per mono track file before a write (a poly file buffers this times four).
+/// Large writes cost the kernel less per byte (it gives them large page-cache folios) than the
+/// cache misses of buffers this size cost the split.
 pub const TRACK_BLOCK_BYTES: usize = 256 * 1024;
+/// Interleaved bytes split at a time: the tile stays in the L1 cache while every file takes
+/// its samples from it.
+const TILE_BYTES: usize = 16 * 1024;
 
-/// The open files of a take and their write buffers.
+/// Interleaved bytes pushed at once from which the files are split and written by two threads
+/// (each taking half the files); smaller pushes, as when recording in real time, stay on the
+/// calling thread.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+/// Threads that split and write a large push at most.
+const MAX_THREADS: usize = 2;
+
+/// Some of the files of a take (a contiguous run of them) with their write buffers: the share
+/// of one thread.
 #[derive(Debug)]
-pub struct TakeFiles {
+struct Part {
     writers: Vec<WavWriter>,
     /// The input channels each file holds (one for mono files, all for a poly file).
     groups: Vec<Range<usize>>,
     bufs: Vec<Vec<u8>>,
-    channels: usize,
-    bps: usize,
-    block_frames: usize,
-    buffered: usize,
 }
 
-impl TakeFiles {
-    /// Creates every file of the take. `files` gives, per file, its path, its channels and its
-    /// metadata; `stream` is the interleaved stream arriving from the ring.
-    pub fn create(
-        stream: WavSpec,
-        files: Vec<(std::path::PathBuf, Range<usize>, FileMeta)>,
-        opts: WriterOptions,
-    ) -> Result<TakeFiles, WriteError> {
-        let bps = stream.format.bytes();
-        let widest = files.iter().map(|f| f.1.len()).max().unwrap_or(1);
-        let block_frames = if widest == 1 {
-            TRACK_BLOCK_BYTES / bps
-        } else {
-            (4 * TRACK_BLOCK_BYTES / (bps * widest)).max(256)
-        };
-        let mut writers = Vec::with_capacity(files.len());
-        let mut groups = Vec::with_capacity(files.len());
-        let mut bufs = Vec::with_capacity(files.len());
-        for (path, chans, meta) in files {
-            let spec = WavSpec {
-                channels: chans.len() as u16,
-                ..stream
-            };
-            writers.push(WavWriter::create(&path, spec, &meta, opts)?);
-            bufs.push(vec![0u8; block_frames * chans.len() * bps]);
-            groups.push(chans);
+/// How the interleaved stream is cut up, shared by every part.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    channels: usize,
+    bps: usize,
+    tile_frames: usize,
+}
+
+impl Part {
+    /// Splits interleaved frames into the buffers from frame `at` on.
+    fn split(&mut self, src: &[u8], at: usize, sp: Split) {
+        match sp.bps {
+            2 => self.split_n::<2>(src, at, sp),
+            3 => self.split_n::<3>(src, at, sp),
+            _ => self.split_n::<4>(src, at, sp),
         }
-        Ok(TakeFiles {
-            writers,
-            groups,
-            bufs,
-            channels: usize::from(stream.channels),
-            bps,
-            block_frames,
-            buffered: 0,
-        })
     }
 
-    /// The files' paths.
-    pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        self.writers.iter().map(|w| w.path())
-    }
-
-    /// Frames on disk (written, not necessarily committed) plus buffered.
-    pub fn frames(&self) -> u64 {
-        self.writers.first().map_or(0, |w| w.frames()) + self.buffered as u64
-    }
-
-    /// Frames that fit in the buffers before the next write.
-    pub fn room(&self) -> usize {
-        self.block_frames - self.buffered
-    }
-
-    /// Takes interleaved frames (at most [`Self::room`]), splitting them into the files'
-    /// buffers; writes the buffers out when they are full.
-    pub fn push(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
-        let fb = self.channels * self.bps;
-        let n = interleaved.len() / fb;
-        debug_assert!(n <= self.room());
-        match self.bps {
-            2 => self.split::<2>(interleaved),
-            3 => self.split::<3>(interleaved),
-            _ => self.split::<4>(interleaved),
-        }
-        self.buffered += n;
-        if self.buffered == self.block_frames {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Splits interleaved frames into the files' buffers, a cache-sized tile at a time, with
-    /// fixed-size copies for mono files.
-    fn split<const N: usize>(&mut self, src: &[u8]) {
-        const TILE: usize = 256; // 256 frames x 64 ch x 3 B = 48 KiB stays in cache for all files
-        let fb = self.channels * N;
-        for (t, tile) in src.chunks(fb * TILE).enumerate() {
-            let at = self.buffered + t * TILE;
+    /// Splits a cache-sized tile at a time, with fixed-size copies for mono files.
+    fn split_n<const N: usize>(&mut self, src: &[u8], at: usize, sp: Split) {
+        let fb = sp.channels * N;
+        for (t, tile) in src.chunks(fb * sp.tile_frames).enumerate() {
+            let at = at + t * sp.tile_frames;
+            let frames = tile.len() / fb;
             for (g, buf) in self.groups.iter().zip(self.bufs.iter_mut()) {
                 let width = g.len() * N;
-                let dst = &mut buf[at * width..];
-                if width == fb {
-                    dst[..tile.len()].copy_from_slice(tile);
-                    continue;
-                }
+                let dst = &mut buf[at * width..(at + frames) * width];
                 let first = g.start * N;
-                if width == N {
+                if width == fb {
+                    dst.copy_from_slice(tile);
+                } else if N == 3 && width == 3 {
+                    mono24(tile, fb, first, dst);
+                } else if width == N {
                     for (frame, out) in tile.chunks_exact(fb).zip(dst.chunks_exact_mut(N)) {
                         let s: [u8; N] = frame[first..first + N].try_into().expect("N bytes");
                         out.copy_from_slice(&s);
@@ -123,26 +79,201 @@ impl TakeFiles {
         }
     }
 
-    /// Writes what is buffered.
-    pub fn flush(&mut self) -> Result<(), WriteError> {
-        if self.buffered == 0 {
-            return Ok(());
-        }
+    /// Writes the first `frames` frames of every buffer, and starts each block on its way to
+    /// the medium.
+    fn write(&mut self, frames: usize, bps: usize) -> Result<(), WriteError> {
         for (w, (g, buf)) in self
             .writers
             .iter_mut()
             .zip(self.groups.iter().zip(&self.bufs))
         {
-            w.write_frames(&buf[..self.buffered * g.len() * self.bps])?;
+            let bytes = &buf[..frames * g.len() * bps];
+            w.write_frames(bytes)?;
+            start_writeback(w, bytes.len() as u64);
         }
-        self.buffered = 0;
         Ok(())
+    }
+
+    /// Brings every header up to date and syncs every file.
+    fn commit(&mut self) -> Result<(), WriteError> {
+        self.writers.iter_mut().try_for_each(WavWriter::commit)
+    }
+}
+
+/// Starts writing the block of `len` bytes just appended to `w` to the medium without waiting,
+/// and lets the page cache drop the block before it once that is on the medium: data streams
+/// out while the take runs instead of piling up for the next commit's `fdatasync`, which then
+/// finds little left to do, and a long take does not fill the page cache. A hint only: the
+/// commits still sync, and an error here shows again there.
+fn start_writeback(w: &WavWriter, len: u64) {
+    let end = w.data_start() + w.frames() * w.spec().block_align() as u64;
+    let from = end.saturating_sub(2 * len).max(w.data_start());
+    let _ = nix::fcntl::posix_fadvise(
+        w.as_fd().as_raw_fd(),
+        from as i64,
+        (end - from) as i64,
+        nix::fcntl::PosixFadviseAdvice::POSIX_FADV_DONTNEED,
+    );
+}
+
+/// One 24-bit track out of interleaved frames `fb` bytes wide, at byte `first` of each frame:
+/// a 4-byte load and store per sample, each store's fourth byte overwritten by the next one.
+fn mono24(tile: &[u8], fb: usize, first: usize, dst: &mut [u8]) {
+    let frames = dst.len() / 3;
+    if frames == 0 {
+        return;
+    }
+    let src = &tile[first..];
+    for k in 0..frames - 1 {
+        let s: [u8; 4] = src[k * fb..k * fb + 4].try_into().expect("4 bytes");
+        dst[k * 3..k * 3 + 4].copy_from_slice(&s);
+    }
+    let k = frames - 1;
+    dst[k * 3..k * 3 + 3].copy_from_slice(&src[k * fb..k * fb + 3]);
+}
+
+/// Runs `f` on every part, on as many threads as there are parts when `parallel`; returns the
+/// first error.
+fn each_part(
+    parts: &mut [Part],
+    parallel: bool,
+    f: impl Fn(&mut Part) -> Result<(), WriteError> + Sync,
+) -> Result<(), WriteError> {
+    if !parallel || parts.len() < 2 {
+        return parts.iter_mut().try_for_each(f);
+    }
+    let (first, rest) = parts.split_first_mut().expect("two parts or more");
+    std::thread::scope(|s| {
+        let f = &f;
+        let others: Vec<_> = rest.iter_mut().map(|p| s.spawn(move || f(p))).collect();
+        let mut res = f(first);
+        for h in others {
+            let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            res = res.and(r);
+        }
+        res
+    })
+}
+
+/// The open files of a take and their write buffers.
+#[derive(Debug)]
+pub struct TakeFiles {
+    parts: Vec<Part>,
+    split: Split,
+    block_frames: usize,
+    buffered: usize,
+}
+
+impl TakeFiles {
+    /// Creates every file of the take. `files` gives, per file, its path, its channels and its
+    /// metadata; `stream` is the interleaved stream arriving from the ring.
+    pub fn create(
+        stream: WavSpec,
+        files: Vec<(std::path::PathBuf, Range<usize>, FileMeta)>,
+        opts: WriterOptions,
+    ) -> Result<TakeFiles, WriteError> {
+        let bps = stream.format.bytes();
+        let channels = usize::from(stream.channels);
+        let widest = files.iter().map(|f| f.1.len()).max().unwrap_or(1);
+        let block_frames = if widest == 1 {
+            TRACK_BLOCK_BYTES / bps
+        } else {
+            (4 * TRACK_BLOCK_BYTES / (bps * widest)).max(256)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_THREADS)
+            .min(files.len())
+            .max(1);
+        let per_part = files.len().div_ceil(threads).max(1);
+        let mut parts: Vec<Part> = Vec::with_capacity(threads);
+        for (i, (path, chans, meta)) in files.into_iter().enumerate() {
+            if i % per_part == 0 {
+                parts.push(Part {
+                    writers: Vec::with_capacity(per_part),
+                    groups: Vec::with_capacity(per_part),
+                    bufs: Vec::with_capacity(per_part),
+                });
+            }
+            let part = parts.last_mut().expect("pushed above");
+            let spec = WavSpec {
+                channels: chans.len() as u16,
+                ..stream
+            };
+            part.writers
+                .push(WavWriter::create(&path, spec, &meta, opts)?);
+            part.bufs.push(vec![0u8; block_frames * chans.len() * bps]);
+            part.groups.push(chans);
+        }
+        Ok(TakeFiles {
+            parts,
+            split: Split {
+                channels,
+                bps,
+                tile_frames: (TILE_BYTES / (channels * bps)).max(8),
+            },
+            block_frames,
+            buffered: 0,
+        })
+    }
+
+    fn writers(&self) -> impl Iterator<Item = &WavWriter> {
+        self.parts.iter().flat_map(|p| p.writers.iter())
+    }
+
+    fn writers_mut(&mut self) -> impl Iterator<Item = &mut WavWriter> {
+        self.parts.iter_mut().flat_map(|p| p.writers.iter_mut())
+    }
+
+    /// The files' paths.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.writers().map(|w| w.path())
+    }
+
+    /// Frames on disk (written, not necessarily committed) plus buffered.
+    pub fn frames(&self) -> u64 {
+        self.writers().next().map_or(0, |w| w.frames()) + self.buffered as u64
+    }
+
+    /// Frames that fit in the buffers before the next write.
+    pub fn room(&self) -> usize {
+        self.block_frames - self.buffered
+    }
+
+    /// Takes interleaved frames (at most [`Self::room`]), splitting them into the files'
+    /// buffers; writes the buffers out when they are full. A large push is split and written
+    /// by two threads, each taking half the files.
+    pub fn push(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
+        let sp = self.split;
+        let n = interleaved.len() / (sp.channels * sp.bps);
+        debug_assert!(n <= self.room());
+        let at = self.buffered;
+        let full = (at + n == self.block_frames).then_some(self.block_frames);
+        let parallel = interleaved.len() >= PARALLEL_MIN_BYTES;
+        self.buffered += n;
+        if full.is_some() {
+            self.buffered = 0;
+        }
+        each_part(&mut self.parts, parallel, |p| {
+            p.split(interleaved, at, sp);
+            full.map_or(Ok(()), |frames| p.write(frames, sp.bps))
+        })
+    }
+
+    /// Writes what is buffered.
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        let frames = std::mem::take(&mut self.buffered);
+        if frames == 0 {
+            return Ok(());
+        }
+        let bps = self.split.bps;
+        each_part(&mut self.parts, false, |p| p.write(frames, bps))
     }
 
     /// Marks every file at `position` (frames from the files' first frame) with `label`: in the
     /// iXML at the next commit, as a cue point at finish.
     pub fn mark(&mut self, position: u64, label: &str) {
-        for w in &mut self.writers {
+        for w in self.writers_mut() {
             w.add_marker(position, label);
         }
     }
@@ -152,19 +283,17 @@ impl TakeFiles {
         &mut self,
         ixml_for: impl Fn(usize) -> capstan_bwf::ixml::Ixml,
     ) -> Result<(), WriteError> {
-        for (i, w) in self.writers.iter_mut().enumerate() {
+        for (i, w) in self.writers_mut().enumerate() {
             w.update_ixml(&ixml_for(i))?;
         }
         Ok(())
     }
 
-    /// Writes what is buffered, updates every header and syncs every file.
+    /// Writes what is buffered, updates every header and syncs every file (two threads each
+    /// syncing half the files, so the medium sees both halves' writes at once).
     pub fn commit(&mut self) -> Result<(), WriteError> {
         self.flush()?;
-        for w in &mut self.writers {
-            w.commit()?;
-        }
-        Ok(())
+        each_part(&mut self.parts, true, Part::commit)
     }
 
     /// Finishes every file; `note` (if not empty) goes into each file's iXML NOTE. Finishes all
@@ -175,7 +304,8 @@ impl TakeFiles {
     ) -> Result<Vec<FinishedFile>, WriteError> {
         let mut first_err = self.flush().err();
         let mut done = Vec::new();
-        for (i, mut w) in self.writers.into_iter().enumerate() {
+        let writers = self.parts.into_iter().flat_map(|p| p.writers);
+        for (i, mut w) in writers.enumerate() {
             if let Some(x) = ixml_for(i) {
                 if let Err(e) = w.update_ixml(&x) {
                     first_err.get_or_insert(e);
