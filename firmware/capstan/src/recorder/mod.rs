@@ -7,6 +7,7 @@ pub mod losses;
 pub mod meta;
 pub mod mix;
 pub mod naming;
+pub mod recovery;
 pub mod space;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,102 @@
+//! Recovery at start: after a power cut the box finds the takes whose headers were left behind
+//! and rebuilds their sizes from the files' lengths before it records anything, as
+//! `take recover` does on a laptop.
+
+use std::path::{Path, PathBuf};
+
+/// What recovery did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovered {
+    /// The file.
+    pub path: PathBuf,
+    /// What was changed, in words (empty: the file was already sound).
+    pub changes: Vec<String>,
+}
+
+/// Every `.wav` file in the take folders directly under `out` (any folder holding WAV files).
+fn take_files(out: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(out) else {
+        return files;
+    };
+    for dir in dirs.flatten() {
+        let Ok(entries) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav")) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Recovers every take file under `out` that needs it; returns the files it changed and the
+/// ones it could not read (with why). Sound files are left exactly as they are.
+pub fn recover_takes(out: &Path) -> (Vec<Recovered>, Vec<(PathBuf, String)>) {
+    let mut changed = Vec::new();
+    let mut failed = Vec::new();
+    for path in take_files(out) {
+        match capstan_bwf::recover::recover(&path) {
+            Ok(r) if r.changes.is_empty() => {}
+            Ok(r) => changed.push(Recovered {
+                path,
+                changes: r.changes,
+            }),
+            Err(e) => failed.push((path, e.to_string())),
+        }
+    }
+    (changed, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_or_missing_folder_needs_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(recover_takes(d.path()), (Vec::new(), Vec::new()));
+        assert_eq!(
+            recover_takes(&d.path().join("nope")),
+            (Vec::new(), Vec::new())
+        );
+    }
+
+    #[test]
+    fn a_cut_take_is_recovered_and_a_second_pass_changes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let take = d.path().join("S01-T001");
+        std::fs::create_dir(&take).unwrap();
+        let spec = capstan_bwf::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            format: capstan_bwf::SampleFormat::I24,
+        };
+        let path = take.join("S01-T001_01_Kick.wav");
+        let mut w = capstan_bwf::WavWriter::create(
+            &path,
+            spec,
+            &capstan_bwf::FileMeta::default(),
+            Default::default(),
+        )
+        .unwrap();
+        let mut audio = vec![0u8; 3 * 4800];
+        capstan_bwf::counter::fill(&mut audio, 1, spec.format, 0);
+        w.write_frames(&audio).unwrap();
+        w.commit().unwrap();
+        w.write_frames(&audio).unwrap();
+        // Power cut: the second block is on the card, the header still says one block.
+        std::mem::forget(w);
+        let (changed, failed) = recover_takes(d.path());
+        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].path, path);
+        let r = capstan_bwf::read(&path).unwrap();
+        assert_eq!(r.frames(), 9600);
+        assert_eq!(recover_takes(d.path()), (Vec::new(), Vec::new()));
+    }
+}
