@@ -47,7 +47,8 @@ cache_dir() {
 #   ARCH_APPEND   more kernel parameters
 #   ARCH_MACHINE  qemu machine arguments (array)
 #   ARCH_9P_DEV   qemu device carrying the shared folder, and
-#                 ARCH_VIRTIO_MODULE the kernel module for its transport
+#                 ARCH_VIRTIO_MODULE the kernel module for its transport;
+#                 ARCH_BLK_DEV the device carrying a --disk on that transport
 #   ARCH_ELF      machine name as readelf prints it, to check --bin files
 # shellcheck disable=SC2034 # the ARCH_* variables are used by the other files
 set_arch() {
@@ -68,6 +69,7 @@ set_arch() {
         # -cpu max has RDRAND: the kernel's RNG is ready at once.
         ARCH_MACHINE=(-M q35 -cpu max -smp 2 -m 1024)
         ARCH_9P_DEV=virtio-9p-pci
+        ARCH_BLK_DEV=virtio-blk-pci
         ARCH_VIRTIO_MODULE=virtio_pci
         ARCH_ELF='Advanced Micro Devices X86-64'
         ;;
@@ -81,6 +83,7 @@ set_arch() {
         # cortex-a72 is the core of the Raspberry Pi 4 and CM4.
         ARCH_MACHINE=(-M virt -cpu cortex-a72 -smp 2 -m 1024)
         ARCH_9P_DEV=virtio-9p-device
+        ARCH_BLK_DEV=virtio-blk-device
         ARCH_VIRTIO_MODULE=virtio_mmio
         ARCH_ELF='AArch64'
         ;;
