@@ -324,3 +324,91 @@ impl TakeFiles {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capstan_bwf::counter;
+    use capstan_bwf::SampleFormat;
+
+    #[test]
+    fn mono24_copies_one_track_of_any_frame_count() {
+        for channels in [1usize, 2, 5, 64] {
+            let fb = channels * 3;
+            for frames in [1usize, 2, 3, 17] {
+                let tile: Vec<u8> = (0..frames * fb).map(|i| (i * 7 + 3) as u8).collect();
+                for c in 0..channels {
+                    let mut got = vec![0u8; frames * 3];
+                    mono24(&tile, fb, c * 3, &mut got);
+                    let want: Vec<u8> = tile
+                        .chunks_exact(fb)
+                        .flat_map(|f| f[c * 3..c * 3 + 3].to_vec())
+                        .collect();
+                    assert_eq!(
+                        got, want,
+                        "{channels} channels, {frames} frames, channel {c}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pushes `frames` of the counter signal in pushes of the given sizes (in frames, cut to
+    /// the room left), finishes, and checks every file sample by sample.
+    fn round_trip(channels: u16, format: SampleFormat, sizes: &[usize], frames: usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let stream = WavSpec {
+            channels,
+            sample_rate: 48000,
+            format,
+        };
+        let files = (0..usize::from(channels))
+            .map(|c| {
+                (
+                    dir.path().join(format!("{c}.wav")),
+                    c..c + 1,
+                    FileMeta::default(),
+                )
+            })
+            .collect();
+        let mut take = TakeFiles::create(stream, files, WriterOptions::default()).unwrap();
+        let fb = usize::from(channels) * format.bytes();
+        let mut all = vec![0u8; frames * fb];
+        counter::fill(&mut all, usize::from(channels), format, 0);
+        let (mut at, mut k) = (0, 0);
+        while at < frames {
+            let n = sizes[k % sizes.len()].min(take.room()).min(frames - at);
+            take.push(&all[at * fb..(at + n) * fb]).unwrap();
+            at += n;
+            k += 1;
+            if k % 7 == 0 {
+                take.commit().unwrap();
+            }
+        }
+        assert_eq!(take.frames(), frames as u64);
+        let done = take.finish(|_| None).unwrap();
+        assert_eq!(done.len(), usize::from(channels));
+        for (c, f) in done.iter().enumerate() {
+            assert_eq!(f.frames, frames as u64, "{}", f.path.display());
+            let bytes = std::fs::read(&f.path).unwrap();
+            let w = capstan_bwf::reader::read(&f.path).unwrap();
+            let data = w.data.as_ref().expect("a data chunk");
+            let audio = &bytes[data.offset as usize..][..frames * format.bytes()];
+            let mut want = vec![0u8; format.bytes()];
+            for (n, s) in audio.chunks_exact(format.bytes()).enumerate() {
+                counter::encode(counter::word(n as u64, c as u32), format, &mut want);
+                assert_eq!(s, &want[..], "file {c}, frame {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn large_and_small_pushes_land_in_every_file_in_order() {
+        // 64 x 24-bit: pushes past the two-thread threshold and across whole blocks.
+        round_trip(64, SampleFormat::I24, &[100_000, 7, 1, 4096], 300_000);
+        // An odd file count splits unevenly between the threads.
+        round_trip(5, SampleFormat::I24, &[60_000, 3, 20_001], 200_000);
+        round_trip(3, SampleFormat::I16, &[50_000, 1, 999], 150_000);
+        round_trip(7, SampleFormat::I32, &[40_000, 5], 100_000);
+    }
+}
