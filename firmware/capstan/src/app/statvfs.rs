@@ -9,22 +9,11 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     let mut at = Some(path);
     while let Some(p) = at {
         if p.exists() {
-            return available(p);
+            return crate::recorder::space::free_bytes(p);
         }
         at = p.parent().filter(|parent| !parent.as_os_str().is_empty());
     }
-    available(Path::new("."))
-}
-
-/// Free blocks for unprivileged writers times the block size.
-fn available(path: &Path) -> Option<u64> {
-    let st = nix::sys::statvfs::statvfs(path).ok()?;
-    Some(bytes(st.blocks_available(), st.fragment_size()))
-}
-
-/// Blocks times their size, whatever widths the platform gives them.
-fn bytes(blocks: impl Into<u64>, size: impl Into<u64>) -> u64 {
-    blocks.into().saturating_mul(size.into())
+    crate::recorder::space::free_bytes(Path::new("."))
 }
 
 #[cfg(test)]

@@ -8,7 +8,12 @@ use capstan_bwf::writer::WriteError;
 /// Bytes free for an unprivileged writer on the file system holding `dir`.
 pub fn free_bytes(dir: &Path) -> Option<u64> {
     let s = nix::sys::statvfs::statvfs(dir).ok()?;
-    Some(u64::from(s.blocks_available()) * u64::from(s.fragment_size()))
+    Some(bytes(s.blocks_available(), s.fragment_size()))
+}
+
+/// Blocks times their size, whatever widths the platform gives them.
+fn bytes(blocks: impl Into<u64>, size: impl Into<u64>) -> u64 {
+    blocks.into().saturating_mul(size.into())
 }
 
 /// The room a running take keeps in reserve: the audio of `seconds` (two commit intervals and
