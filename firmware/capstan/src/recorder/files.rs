@@ -22,6 +22,8 @@ const TILE_BYTES: usize = 16 * 1024;
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 /// Threads that split and write a large push at most.
 const MAX_THREADS: usize = 2;
+/// Threads that finish the files at the end of a take at most.
+const FINISH_THREADS: usize = 8;
 
 /// Some of the files of a take (a contiguous run of them) with their write buffers: the share
 /// of one thread.
@@ -296,22 +298,45 @@ impl TakeFiles {
         each_part(&mut self.parts, true, Part::commit)
     }
 
-    /// Finishes every file; `note` (if not empty) goes into each file's iXML NOTE. Finishes all
-    /// files even if one fails, and returns the first error.
+    /// Finishes every file; `ixml_for(i)`, when it gives one, is file `i`'s final iXML.
+    /// Finishes all files even if one fails, and returns the first error. The files' last syncs
+    /// run on several threads at once: each mostly waits for the medium, and a medium serves
+    /// several waiting syncs together.
     pub fn finish(
         mut self,
-        ixml_for: impl Fn(usize) -> Option<capstan_bwf::ixml::Ixml>,
+        ixml_for: impl Fn(usize) -> Option<capstan_bwf::ixml::Ixml> + Sync,
     ) -> Result<Vec<FinishedFile>, WriteError> {
-        let mut first_err = self.flush().err();
-        let mut done = Vec::new();
-        let writers = self.parts.into_iter().flat_map(|p| p.writers);
-        for (i, mut w) in writers.enumerate() {
-            if let Some(x) = ixml_for(i) {
-                if let Err(e) = w.update_ixml(&x) {
-                    first_err.get_or_insert(e);
-                }
+        let first_err = self.flush().err();
+        let writers: Vec<WavWriter> = self.parts.into_iter().flat_map(|p| p.writers).collect();
+        let per_thread = writers.len().div_ceil(FINISH_THREADS).max(1);
+        let mut batches: Vec<Vec<(usize, WavWriter)>> = Vec::new();
+        for (i, w) in writers.into_iter().enumerate() {
+            if i % per_thread == 0 {
+                batches.push(Vec::with_capacity(per_thread));
             }
-            match w.finish() {
+            batches.last_mut().expect("pushed above").push((i, w));
+        }
+        let finish_batch = |batch: Vec<(usize, WavWriter)>| {
+            let mut out = Vec::with_capacity(batch.len());
+            for (i, mut w) in batch {
+                let ixml = ixml_for(i).map_or(Ok(()), |x| w.update_ixml(&x));
+                let done = w.finish();
+                out.push(ixml.and(done));
+            }
+            out
+        };
+        let results: Vec<Result<FinishedFile, WriteError>> = std::thread::scope(|s| {
+            let f = &finish_batch;
+            let handles: Vec<_> = batches.into_iter().map(|b| s.spawn(move || f(b))).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let mut first_err = first_err;
+        let mut done = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
                 Ok(f) => done.push(f),
                 Err(e) => {
                     first_err.get_or_insert(e);
