@@ -11,7 +11,7 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
-        // Colours only for a person at a terminal, not in log files.
-        .with_ansi(std::io::stderr().is_terminal())
+        // Colours only for a person at a terminal (and not with NO_COLOR), not in log files.
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .try_init();
 }

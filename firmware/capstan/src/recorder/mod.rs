@@ -221,6 +221,9 @@ pub fn record_take_live<S: CaptureSource + 'static>(
     let mut files = TakeFiles::create(wav, specs, req.writer)?;
     let mut monitor = monitor;
     let mut print = mix::TakePrint::start(&tm, monitor.as_mut(), cfg, req.writer)?;
+    // Every header reaches the card before the first frame: a cut at any moment leaves files
+    // that say what they hold.
+    files.commit()?;
     sync_dir(&take.dir);
     sync_dir(&req.out);
     tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
