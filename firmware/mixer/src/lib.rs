@@ -71,6 +71,7 @@ pub mod spec;
 pub mod state;
 mod strip;
 pub mod take;
+pub mod tracks;
 
 pub use command::{BusChange, Command, ControlError, MixerControl, TrackChange};
 pub use convert::RawFormat;
@@ -80,6 +81,7 @@ pub use process::ProcessError;
 pub use spec::{MixerError, MixerSpec};
 pub use state::{BusState, Destination, MixerState, SendState, TrackInput, TrackState};
 pub use take::TakeMix;
+pub use tracks::TakeTracks;
 
 /// The most tracks a mixer holds.
 pub const MAX_TRACKS: usize = 64;

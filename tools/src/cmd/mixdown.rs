@@ -8,8 +8,6 @@
 //! `input_format` (`S16_LE`, `S24_3LE`, `S32_LE` or `FLOAT_LE`, as the tracks are stored),
 //! `output_channels`, `period_frames`, and a `[mixer]` table as in the recorder's config.
 
-mod tracks;
-
 use std::io::Write;
 use std::path::Path;
 
@@ -19,7 +17,7 @@ use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
 use capstan_mixer::take::print_file_name;
 use capstan_mixer::{Mixer, MixerState};
 
-pub use tracks::TakeTracks;
+pub use capstan_mixer::TakeTracks;
 
 use super::{OK, PROBLEMS, UNREADABLE};
 

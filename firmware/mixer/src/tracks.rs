@@ -1,13 +1,28 @@
-//! A take's tracks and its mix file, opened for printing: which file holds which input, and
-//! blocks of frames read back interleaved, as the box's ring carried them.
+//! A take's tracks and its mix file, opened for printing or playback: which file holds which
+//! input, and blocks of frames read back interleaved, as the box's ring carried them. The
+//! `take` tools print from it and the box plays takes back from it.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use capstan_bwf::reader::read_exact_at;
 use capstan_bwf::{SampleFormat, WavFile};
-use capstan_mixer::take::mix_file_name;
-use capstan_mixer::{RawFormat, TakeMix};
+
+use crate::take::{mix_file_name, TakeMix};
+use crate::{MixerState, RawFormat};
+
+/// Frames per call of the plain mix given to a take without a mix file.
+pub const PLAIN_PERIOD_FRAMES: usize = 256;
+
+/// What [`TakeTracks::open_with`] does when the take has no mix file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithoutMix {
+    /// Refuse the take (printing needs the mix the box heard).
+    Refuse,
+    /// Mix every input as a mono track, centred at unity, to the master's outputs 0 and 1
+    /// ([`MixerState::with_mono_tracks`]), [`PLAIN_PERIOD_FRAMES`] frames at a time.
+    Plain,
+}
 
 /// One track file: where its audio starts and the input each of its channels came from.
 struct TrackFile {
@@ -22,8 +37,10 @@ pub struct TakeTracks {
     pub dir: PathBuf,
     /// `<SCENE>-T<NNN>`.
     pub stem: String,
-    /// The mix saved with it.
+    /// The mix saved with it (or the plain mix, see [`WithoutMix::Plain`]).
     pub mix: TakeMix,
+    /// True when the take had no mix file and [`Self::mix`] is the plain mix.
+    pub plain: bool,
     /// The first track file as read (its bext and iXML seed the prints').
     pub first: WavFile,
     /// Frames in every track.
@@ -61,9 +78,14 @@ fn line_of(text: &str, at: usize) -> usize {
 }
 
 impl TakeTracks {
-    /// Opens the take in folder `dir`: its track files and its mix file. The message says what
-    /// is missing and what to do.
+    /// Opens the take in folder `dir`: its track files and its mix file, refusing a take
+    /// without one. The message says what is missing and what to do.
     pub fn open(dir: &Path) -> Result<TakeTracks, String> {
+        Self::open_with(dir, WithoutMix::Refuse)
+    }
+
+    /// Opens the take in folder `dir`, doing `without` when it has no mix file.
+    pub fn open_with(dir: &Path, without: WithoutMix) -> Result<TakeTracks, String> {
         let shown = dir.display();
         if !dir.is_dir() {
             return Err(format!(
@@ -91,33 +113,47 @@ impl TakeTracks {
                  track files"
             ));
         }
+        let mut read = Vec::new();
+        for p in &paths {
+            let w = capstan_bwf::read(p).map_err(|e| e.to_string())?;
+            let (Some(spec), Some(data)) = (w.fmt.as_ref().and_then(|f| f.spec()), w.data) else {
+                return Err(format!("{}: no audio format or data chunk", p.display()));
+            };
+            read.push((w, spec, data.offset));
+        }
         let sidecar = dir.join(mix_file_name(&stem));
-        let text = std::fs::read_to_string(&sidecar).map_err(|e| {
-            format!(
-                "{shown} has no mix file {} ({e}): the take was recorded without a [mixer] in \
-                 the config, so there is no mix to print; record with one, or write the file by \
-                 hand (rate, input_channels, input_format, output_channels, period_frames and a \
-                 [mixer] table)",
-                mix_file_name(&stem)
-            )
-        })?;
-        let mix: TakeMix = toml::from_str(&text).map_err(|e| {
-            let at = e
-                .span()
-                .map(|s| format!("line {}: ", line_of(&text, s.start)))
-                .unwrap_or_default();
-            format!("{}: {at}{}", sidecar.display(), e.message().trim())
-        })?;
+        let (mix, plain) = match std::fs::read_to_string(&sidecar) {
+            Ok(text) => (parse_mix(&sidecar, &text)?, false),
+            Err(_) if without == WithoutMix::Plain => {
+                let spec = read[0].1;
+                let channels: u16 = read.iter().map(|r| r.1.channels).sum();
+                let mix = TakeMix {
+                    board_mix: false,
+                    rate: spec.sample_rate,
+                    input_channels: channels,
+                    input_format: raw_format(spec.format),
+                    output_channels: 2,
+                    period_frames: PLAIN_PERIOD_FRAMES,
+                    mixer: MixerState::with_mono_tracks(channels),
+                };
+                (mix, true)
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{shown} has no mix file {} ({e}): the take was recorded without a [mixer] \
+                     in the config, so there is no mix to print; record with one, or write the \
+                     file by hand (rate, input_channels, input_format, output_channels, \
+                     period_frames and a [mixer] table)",
+                    mix_file_name(&stem)
+                ))
+            }
+        };
         let mut files = Vec::new();
         let mut first = None;
         let mut frames = u64::MAX;
         let mut bps = 0;
         let mut covered = vec![false; usize::from(mix.input_channels)];
-        for (k, p) in paths.iter().enumerate() {
-            let w = capstan_bwf::read(p).map_err(|e| e.to_string())?;
-            let (Some(spec), Some(data)) = (w.fmt.as_ref().and_then(|f| f.spec()), w.data) else {
-                return Err(format!("{}: no audio format or data chunk", p.display()));
-            };
+        for (k, ((w, spec, data), p)) in read.into_iter().zip(&paths).enumerate() {
             if raw_format(spec.format) != mix.input_format || spec.sample_rate != mix.rate {
                 return Err(format!(
                     "{}: {} at {} Hz, but the mix file says the take is {} at {} Hz: \
@@ -148,7 +184,7 @@ impl TakeTracks {
             let file = File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
             files.push(TrackFile {
                 file,
-                data: data.offset,
+                data,
                 inputs,
             });
             first.get_or_insert(w);
@@ -164,6 +200,7 @@ impl TakeTracks {
             dir: dir.to_path_buf(),
             stem,
             mix,
+            plain,
             first: first.expect("there is at least one track file"),
             frames,
             files,
@@ -199,6 +236,17 @@ impl TakeTracks {
         }
         Ok(())
     }
+}
+
+/// The mix file's settings, or a message naming the file and line at fault.
+fn parse_mix(sidecar: &Path, text: &str) -> Result<TakeMix, String> {
+    toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| format!("line {}: ", line_of(text, s.start)))
+            .unwrap_or_default();
+        format!("{}: {at}{}", sidecar.display(), e.message().trim())
+    })
 }
 
 /// The input each channel of track file `k` came from: its iXML CHANNEL_INDEX, else its
