@@ -7,5 +7,6 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod logging;
+pub mod playback;
 pub mod recorder;
 pub mod transport;

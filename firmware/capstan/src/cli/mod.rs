@@ -1,6 +1,7 @@
 //! The `capstan` command line.
 
 mod devices;
+mod play;
 mod record;
 mod run;
 mod signal;
@@ -31,6 +32,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// List every sound card and PCM with the formats, rates, channels and periods it accepts.
     Devices,
+    /// Play a take back through its saved mix (to the monitor device, or `--sim` to a WAV).
+    Play(play::PlayArgs),
     /// Play the counter test signal into a playback device (for loopback and cable tests).
     Signal(signal::SignalArgs),
 }
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Record(args) => record::run(cli.config.as_deref(), args),
         Command::Run(args) => run::run(cli.config.as_deref(), args),
         Command::Devices => devices::run(),
+        Command::Play(args) => play::run(cli.config.as_deref(), args),
         Command::Signal(args) => signal::run(args),
     }
 }

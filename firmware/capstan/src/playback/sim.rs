@@ -1,0 +1,99 @@
+//! The sim sink: what the box would play, written to a stereo `f32` WAV by its own thread, so
+//! the audio thread never touches the disk.
+
+use std::path::Path;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use capstan_board::audio::{DeviceFormat, PlaybackError, PlaybackSink};
+use capstan_bwf::writer::{WavWriter, WriterOptions};
+use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
+
+/// Bytes of one stereo `f32` frame.
+const FRAME_BYTES: usize = 8;
+
+/// A playback sink writing stereo `FLOAT_LE` frames to a WAV file.
+pub struct SimSink {
+    ring: rtrb::Producer<u8>,
+    writer: JoinHandle<Result<u64, String>>,
+}
+
+impl SimSink {
+    /// Creates `path` (stereo 32-bit float at `rate`) and the thread that writes it, with a
+    /// ring of one second between them.
+    pub fn create(path: &Path, rate: u32) -> Result<SimSink, String> {
+        let spec = WavSpec {
+            channels: 2,
+            sample_rate: rate,
+            format: SampleFormat::F32,
+        };
+        let mut file =
+            WavWriter::create(path, spec, &FileMeta::default(), WriterOptions::default()).map_err(
+                |e| {
+                    format!(
+                        "{}: {e}: give another --sim file, or remove this one",
+                        path.display()
+                    )
+                },
+            )?;
+        let (ring, mut cons) = rtrb::RingBuffer::<u8>::new(rate as usize * FRAME_BYTES);
+        let writer = thread::Builder::new()
+            .name("capstan-simsink".into())
+            .spawn(move || {
+                let mut buf = Vec::new();
+                loop {
+                    let n = cons.slots();
+                    if n == 0 {
+                        if cons.is_abandoned() && cons.slots() == 0 {
+                            break;
+                        }
+                        thread::sleep(Duration::from_millis(1));
+                        continue;
+                    }
+                    if let Ok(chunk) = cons.read_chunk(n) {
+                        let (a, b) = chunk.as_slices();
+                        buf.clear();
+                        buf.extend_from_slice(a);
+                        buf.extend_from_slice(b);
+                        chunk.commit_all();
+                    }
+                    file.write_frames(&buf).map_err(|e| e.to_string())?;
+                }
+                file.finish().map(|f| f.frames).map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("cannot start the sim sink's writer: {e}"))?;
+        Ok(SimSink { ring, writer })
+    }
+
+    /// Waits for every queued frame to be written, finishes the file and returns its frames.
+    pub fn finish(self) -> Result<u64, String> {
+        drop(self.ring);
+        self.writer
+            .join()
+            .unwrap_or_else(|_| Err("the sim sink's writer panicked".into()))
+    }
+}
+
+impl PlaybackSink for SimSink {
+    fn channels(&self) -> u16 {
+        2
+    }
+
+    fn format(&self) -> DeviceFormat {
+        DeviceFormat::FloatLe
+    }
+
+    fn write(&mut self, frames: &[u8]) -> Result<usize, PlaybackError> {
+        let n = (self.ring.slots() / FRAME_BYTES).min(frames.len() / FRAME_BYTES);
+        if n > 0 {
+            if let Ok(chunk) = self.ring.write_chunk_uninit(n * FRAME_BYTES) {
+                chunk.fill_from_iter(frames.iter().copied());
+            }
+        }
+        Ok(n)
+    }
+
+    fn underruns(&self) -> u64 {
+        0
+    }
+}

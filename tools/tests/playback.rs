@@ -1,0 +1,221 @@
+//! `capstan play --sim` plays what `take mixdown` prints: a take recorded by the `capstan`
+//! binary on the sim board with a `[mixer]` plays back through the same mixer, cut into the
+//! same periods, bit for bit as the offline print, whole or from 0.5 s on; a take without a mix
+//! file plays a plain centred mix of its tracks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tools/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// Builds the `capstan` binary once and returns its path.
+fn capstan() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let st = Command::new(cargo)
+            .current_dir(workspace())
+            .args(["build", "-p", "capstan", "--bin", "capstan"])
+            .status()
+            .expect("cannot run cargo to build capstan");
+        assert!(st.success(), "cargo build -p capstan failed: {st}");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|t| {
+                if t.is_absolute() {
+                    t
+                } else {
+                    workspace().join(t)
+                }
+            })
+            .unwrap_or_else(|| workspace().join("target"));
+        target
+            .join("debug")
+            .join(format!("capstan{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const CONFIG: &str = r#"
+scene = "Gig"
+[recorder]
+period_frames = 96
+[mixer]
+tracks = [
+    { name = "Kick", input = 0, output = { group = 0 }, pan = -0.3, fader_db = -1.0 },
+    { name = "Snare", input = 1, output = { group = 0 }, pan = 0.2, fader_db = -4.0, invert = true },
+    { name = "Vox", input = 2, output = { group = 1 }, pan = 0.4, fader_db = -2.5 },
+    { name = "Keys", input = [3, 4], output = { group = 1 }, pan = -0.6, trim_db = 3.0 },
+    { name = "Gtr", input = 5, pan = 0.8, fader_db = -6.0 },
+]
+groups = [{ name = "Drums", fader_db = -1.5, pan = 0.1 }, { name = "Vocals" }]
+master = { fader_db = -3.0 }
+"#;
+
+/// Records a take of `seconds` of the sine on six inputs with `config`; returns its folder.
+fn record(dir: &Path, config: &str, seconds: &str) -> PathBuf {
+    let cfg = dir.join("box.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let o = Command::new(capstan())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
+        .args(["--seconds", seconds, "--fast", "--out"])
+        .arg(dir.join("takes"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    PathBuf::from(out.lines().last().unwrap().trim())
+}
+
+/// Runs `capstan play` with `args`, no config file.
+fn play(args: &[&str]) -> Output {
+    Command::new(capstan())
+        .arg("--config")
+        .arg("/dev/null")
+        .arg("play")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A stereo float file's samples, as bits so comparisons are exact.
+fn samples(p: &Path) -> Vec<u32> {
+    let mut r = hound::WavReader::open(p).unwrap();
+    let s = r.spec();
+    assert_eq!(
+        (s.channels, s.sample_format, s.bits_per_sample),
+        (2, hound::SampleFormat::Float, 32),
+        "{}",
+        p.display()
+    );
+    r.samples::<f32>().map(|x| x.unwrap().to_bits()).collect()
+}
+
+fn mixdown(take: &Path, out: &Path) -> Vec<u32> {
+    let o = Command::new(env!("CARGO_BIN_EXE_take"))
+        .args([
+            "mixdown",
+            take.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    samples(out)
+}
+
+/// The index of the first sample where `a` and `b` differ, if any (lengths included).
+fn first_diff(a: &[u32], b: &[u32]) -> Option<usize> {
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .or((a.len() != b.len()).then_some(a.len().min(b.len())))
+}
+
+#[test]
+fn playback_is_the_offline_mix_bit_for_bit_whole_and_from_half_a_second() {
+    let d = tempfile::tempdir().unwrap();
+    // 1.01 s: the take ends in the middle of a period.
+    let dir = record(d.path(), CONFIG, "1.01");
+    let printed = mixdown(&dir, &d.path().join("offline.wav"));
+    assert_eq!(printed.len(), 2 * 48_480);
+    assert!(printed.iter().any(|&x| f32::from_bits(x).abs() > 0.05));
+
+    // The last take of the out folder is played when none is named.
+    let sim = d.path().join("played.wav");
+    let takes = d.path().join("takes");
+    let o = play(&[
+        "--out",
+        takes.to_str().unwrap(),
+        "--sim",
+        sim.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("played 48480 frames"), "{}", text(&o));
+    assert!(text(&o).contains("0 read-ahead underruns"), "{}", text(&o));
+    let played = samples(&sim);
+    assert_eq!(first_diff(&played, &printed), None, "played vs printed");
+
+    // From 0.5 s (frame 24000, a multiple of the 96-frame period, so the periods fall where
+    // the print's do): the print's samples from that frame on.
+    let sim = d.path().join("from.wav");
+    let o = play(&[
+        dir.to_str().unwrap(),
+        "--from",
+        "0.5",
+        "--sim",
+        sim.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let from = samples(&sim);
+    assert_eq!(
+        first_diff(&from, &printed[2 * 24_000..]),
+        None,
+        "from 0.5 s"
+    );
+
+    // From 0.501 s the periods are cut 48 frames later than the print's; the mixer has no
+    // ramp to run at a steady setting, so the samples are still the print's.
+    let sim = d.path().join("off.wav");
+    let o = play(&[
+        dir.to_str().unwrap(),
+        "--from",
+        "0.501",
+        "--sim",
+        sim.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let off = samples(&sim);
+    assert_eq!(
+        first_diff(&off, &printed[2 * 24_048..]),
+        None,
+        "from 0.501 s"
+    );
+}
+
+#[test]
+fn a_take_without_a_mix_file_plays_a_plain_centred_mix_and_bad_starts_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = record(d.path(), "scene = \"Dry\"\n", "0.3");
+    assert!(!dir.join("Dry-T001.mix.toml").exists());
+    let sim = d.path().join("plain.wav");
+    let o = play(&[dir.to_str().unwrap(), "--sim", sim.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("plain centred mix"), "{}", text(&o));
+    let plain = samples(&sim);
+    assert_eq!(plain.len(), 2 * 14_400);
+    assert!(
+        plain.chunks_exact(2).all(|f| f[0] == f[1]),
+        "a centred mix is the same on both sides"
+    );
+    assert!(plain.iter().any(|&x| f32::from_bits(x) != 0.0));
+
+    let o = play(&[
+        dir.to_str().unwrap(),
+        "--from",
+        "5",
+        "--sim",
+        sim.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("only 0.300 s long"), "{}", text(&o));
+    let o = play(&[d.path().to_str().unwrap(), "--sim", sim.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a take folder"), "{}", text(&o));
+}
