@@ -3,10 +3,13 @@
 
 use std::time::Duration;
 
+use capstan_board::audio::alsa::{AlsaPlayback, HwRequest, DEFAULT_FORMATS};
+
+use crate::playback::{PacedSink, Playing};
 use crate::recorder::{TakeReport, TakeRequest};
 use crate::transport::{Alert, Command, EngineFault, Event};
 
-use super::{App, AppError, Recording};
+use super::{App, AppError, AudioInput, Recording};
 
 impl App {
     /// Does what the transport asks.
@@ -45,11 +48,15 @@ impl App {
                 }
                 None => self.say("nothing is recording: no marker".into(), now),
             },
-            Command::StartPlayback => {
-                self.say("playback is not built yet".into(), now);
-                self.transport.handle(Event::PlaybackEnded { at: now });
-            }
-            Command::StopPlayback => {}
+            Command::StartPlayback => match self.start_playback() {
+                Ok(stem) => self.say(format!("playing {stem}"), now),
+                Err(e) => {
+                    tracing::error!("cannot play: {e}");
+                    self.say(format!("cannot play: {e}"), now);
+                    self.transport.handle(Event::PlaybackEnded { at: now });
+                }
+            },
+            Command::StopPlayback => self.stop_playback(),
             Command::Armed(tracks) => {
                 self.say(format!("{} tracks armed", tracks.count()), now);
             }
@@ -91,6 +98,55 @@ impl App {
         };
         self.recording = Some(Recording::start(source, req, number)?);
         Ok(())
+    }
+
+    /// Plays the last take in the out folder to the monitor device (on the sim board: in real
+    /// time, to nowhere); returns its name.
+    fn start_playback(&mut self) -> Result<String, String> {
+        self.stop_playback();
+        let dir = crate::playback::takes::last_take(&self.options.out)?;
+        let playing = match &self.options.input {
+            AudioInput::Sim { .. } => Playing::start(&dir, 0, |mix| Ok(PacedSink::new(mix.rate)))?,
+            AudioInput::Device { monitor: None, .. } => {
+                return Err("no monitor device to play to: set audio.monitor in the config".into())
+            }
+            AudioInput::Device {
+                monitor: Some(name),
+                request,
+                ..
+            } => Playing::start(&dir, 0, |mix| {
+                let req = HwRequest {
+                    channels: 2,
+                    rate: mix.rate,
+                    formats: DEFAULT_FORMATS.to_vec(),
+                    period_frames: mix.period_frames,
+                    periods: request.periods.max(3),
+                };
+                AlsaPlayback::open(name, &req, 2).map_err(|e| e.to_string())
+            })?,
+        };
+        let stem = playing.stem.clone();
+        self.playing = Some(playing);
+        Ok(stem)
+    }
+
+    /// Stops the playback, if any, and logs what it did.
+    pub(super) fn stop_playback(&mut self) {
+        let Some(p) = self.playing.take() else { return };
+        let stem = p.stem.clone();
+        match p.stop() {
+            Ok(r) => {
+                tracing::info!("played {} frames of {stem}", r.frames);
+                if r.underruns > 0 || r.device_underruns > 0 {
+                    tracing::warn!(
+                        "playback of {stem}: {} read-ahead underruns, {} device underruns",
+                        r.underruns,
+                        r.device_underruns
+                    );
+                }
+            }
+            Err(e) => tracing::error!("playback of {stem} failed: {e}"),
+        }
     }
 
     /// Logs a take that ended and keeps its report.

@@ -96,6 +96,8 @@ pub struct App {
     board: Board,
     transport: Transport,
     recording: Option<Recording>,
+    /// The take PLAY is playing back.
+    playing: Option<crate::playback::Playing>,
     status: StatusBoard,
     ui: UiState,
     warnings: Warnings,
@@ -129,6 +131,7 @@ impl App {
             board,
             transport,
             recording: None,
+            playing: None,
             status: StatusBoard::new(names),
             ui: UiState::default(),
             warnings: Warnings::default(),
@@ -158,6 +161,7 @@ impl App {
             let report = r.stop();
             self.finished(report);
         }
+        self.stop_playback();
         result.map(|()| self.takes)
     }
 
@@ -179,6 +183,10 @@ impl App {
             let fault = commands::fault_of(&report);
             self.finished(report);
             events.push(Event::Fault { fault, at: now });
+        }
+        if self.playing.as_ref().is_some_and(|p| p.has_ended()) {
+            self.stop_playback();
+            events.push(Event::PlaybackEnded { at: now });
         }
         events.push(Event::Tick { at: now });
         for event in events {

@@ -17,13 +17,15 @@
 //! The mixer is cut into the take's own periods, so playing a whole take to the sim sink gives
 //! bit for bit the samples `take mixdown` prints. [`player::play`] runs the three together.
 
+pub mod background;
 pub mod cycle;
 pub mod player;
 pub mod readahead;
 pub mod sim;
 pub mod takes;
 
+pub use background::Playing;
 pub use cycle::{Cycle, PlayCycle, PlayStats};
 pub use player::{play, PlayOptions, PlayReport};
 pub use readahead::ReadAhead;
-pub use sim::SimSink;
+pub use sim::{PacedSink, SimSink};

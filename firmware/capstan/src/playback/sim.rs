@@ -1,9 +1,10 @@
-//! The sim sink: what the box would play, written to a stereo `f32` WAV by its own thread, so
-//! the audio thread never touches the disk.
+//! The sim sinks: [`SimSink`] writes what the box would play to a stereo `f32` WAV from its own
+//! thread, so the audio thread never touches the disk; [`PacedSink`] takes frames as a device
+//! would, in real time, and lets them go (the sim board's playback).
 
 use std::path::Path;
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use capstan_board::audio::{DeviceFormat, PlaybackError, PlaybackSink};
 use capstan_bwf::writer::{WavWriter, WriterOptions};
@@ -90,6 +91,48 @@ impl PlaybackSink for SimSink {
                 chunk.fill_from_iter(frames.iter().copied());
             }
         }
+        Ok(n)
+    }
+
+    fn underruns(&self) -> u64 {
+        0
+    }
+}
+
+/// A sink that takes stereo `FLOAT_LE` frames at the rate of a real device (a tenth of a second
+/// of buffer) and drops them: playback on the sim board, which has no speakers.
+pub struct PacedSink {
+    rate: u32,
+    started: Option<Instant>,
+    taken: u64,
+}
+
+impl PacedSink {
+    /// A sink playing at `rate` frames per second.
+    pub fn new(rate: u32) -> PacedSink {
+        PacedSink {
+            rate,
+            started: None,
+            taken: 0,
+        }
+    }
+}
+
+impl PlaybackSink for PacedSink {
+    fn channels(&self) -> u16 {
+        2
+    }
+
+    fn format(&self) -> DeviceFormat {
+        DeviceFormat::FloatLe
+    }
+
+    fn write(&mut self, frames: &[u8]) -> Result<usize, PlaybackError> {
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let played = (started.elapsed().as_secs_f64() * f64::from(self.rate)) as u64;
+        let room = (played + u64::from(self.rate / 10)).saturating_sub(self.taken);
+        let n = (frames.len() / FRAME_BYTES).min(room as usize);
+        self.taken += n as u64;
         Ok(n)
     }
 
