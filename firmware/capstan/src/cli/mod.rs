@@ -1,5 +1,6 @@
 //! The `capstan` command line.
 
+mod args;
 mod devices;
 mod play;
 mod record;

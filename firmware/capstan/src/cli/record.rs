@@ -37,13 +37,13 @@ pub struct RecordArgs {
     pub rate: u32,
     /// Sample format: 16, 24, 32 or 32f (sim default 24; a device's default is the first of
     /// the config's audio.formats it accepts).
-    #[arg(long, value_parser = parse_bits)]
+    #[arg(long, value_parser = super::args::parse_bits)]
     pub bits: Option<SampleFormat>,
     /// Seconds to record (default: until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
     /// The sim board's signal: counter, sine or silence.
-    #[arg(long, default_value = "counter", value_parser = parse_signal)]
+    #[arg(long, default_value = "counter", value_parser = super::args::parse_signal)]
     pub signal: Signal,
     /// File layout: mono (one file per track) or poly (one file).
     #[arg(long, value_parser = parse_layout)]
@@ -85,16 +85,6 @@ fn parse_stall(s: &str) -> Result<(f64, Duration), String> {
     let at: f64 = a.parse().map_err(|_| bad())?;
     let ms: u64 = b.parse().map_err(|_| bad())?;
     Ok((at, Duration::from_millis(ms)))
-}
-
-fn parse_bits(s: &str) -> Result<SampleFormat, String> {
-    SampleFormat::from_cli(s)
-        .ok_or_else(|| format!("'{s}' is not a sample format: use 16, 24, 32 or 32f"))
-}
-
-fn parse_signal(s: &str) -> Result<Signal, String> {
-    Signal::from_cli(s)
-        .ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {
@@ -306,15 +296,7 @@ fn frames_of(seconds: Option<f64>, rate: u32) -> Option<u64> {
 
 /// Opens the capture device and the monitor (a playback device, or meters only).
 fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, Monitor), String> {
-    let formats: Vec<DeviceFormat> = match a.bits {
-        Some(b) => DeviceFormat::for_sample_format(b).to_vec(),
-        None => cfg
-            .audio
-            .formats
-            .iter()
-            .filter_map(|f| DeviceFormat::from_name(f))
-            .collect(),
-    };
+    let formats: Vec<DeviceFormat> = super::args::device_formats(a.bits, cfg);
     let req = HwRequest {
         channels: a.channels,
         rate: a.rate,

@@ -45,10 +45,10 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 48000)]
     pub rate: u32,
     /// Sample format: 16, 24, 32 or 32f (sim default 24).
-    #[arg(long, value_parser = parse_bits)]
+    #[arg(long, value_parser = super::args::parse_bits)]
     pub bits: Option<SampleFormat>,
     /// The sim board's signal: counter, sine or silence.
-    #[arg(long, default_value = "sine", value_parser = parse_signal)]
+    #[arg(long, default_value = "sine", value_parser = super::args::parse_signal)]
     pub signal: Signal,
     /// Folder takes go in (default: the config's board.takes; with --sim and no config file,
     /// ./takes).
@@ -73,16 +73,6 @@ pub struct RunArgs {
     /// Quit after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
-}
-
-fn parse_bits(s: &str) -> Result<SampleFormat, String> {
-    SampleFormat::from_cli(s)
-        .ok_or_else(|| format!("'{s}' is not a sample format: use 16, 24, 32 or 32f"))
-}
-
-fn parse_signal(s: &str) -> Result<Signal, String> {
-    Signal::from_cli(s)
-        .ok_or_else(|| format!("'{s}' is not a signal: use counter, sine or silence"))
 }
 
 fn parse_rec_again(s: &str) -> Result<RecAgain, String> {
@@ -232,15 +222,7 @@ fn sim_board(a: &RunArgs, cfg: &Config) -> (Board, AudioInput) {
 
 /// What to ask the capture device for.
 fn hw_request(a: &RunArgs, cfg: &Config) -> HwRequest {
-    let formats: Vec<DeviceFormat> = match a.bits {
-        Some(b) => DeviceFormat::for_sample_format(b).to_vec(),
-        None => cfg
-            .audio
-            .formats
-            .iter()
-            .filter_map(|f| DeviceFormat::from_name(f))
-            .collect(),
-    };
+    let formats: Vec<DeviceFormat> = super::args::device_formats(a.bits, cfg);
     HwRequest {
         channels: a.channels,
         rate: a.rate,
