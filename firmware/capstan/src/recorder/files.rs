@@ -22,8 +22,9 @@ const TILE_BYTES: usize = 16 * 1024;
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 /// Threads that split and write a large push at most.
 const MAX_THREADS: usize = 2;
-/// Threads that finish the files at the end of a take at most.
-const FINISH_THREADS: usize = 8;
+/// Threads that sync the files at a commit or finish them at the end of a take at most: each
+/// mostly waits for the medium, and a medium serves several waiting syncs together.
+const SYNC_THREADS: usize = 8;
 
 /// Some of the files of a take (a contiguous run of them) with their write buffers: the share
 /// of one thread.
@@ -94,11 +95,6 @@ impl Part {
             start_writeback(w, bytes.len() as u64);
         }
         Ok(())
-    }
-
-    /// Brings every header up to date and syncs every file.
-    fn commit(&mut self) -> Result<(), WriteError> {
-        self.writers.iter_mut().try_for_each(WavWriter::commit)
     }
 }
 
@@ -291,11 +287,27 @@ impl TakeFiles {
         Ok(())
     }
 
-    /// Writes what is buffered, updates every header and syncs every file (two threads each
-    /// syncing half the files, so the medium sees both halves' writes at once).
+    /// Writes what is buffered, updates every header and syncs every file, on several threads
+    /// at once.
     pub fn commit(&mut self) -> Result<(), WriteError> {
         self.flush()?;
-        each_part(&mut self.parts, true, Part::commit)
+        let mut all: Vec<&mut WavWriter> = self.writers_mut().collect();
+        let per_thread = all.len().div_ceil(SYNC_THREADS).max(1);
+        if all.len() <= 1 {
+            return all.into_iter().try_for_each(WavWriter::commit);
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = all
+                .chunks_mut(per_thread)
+                .map(|c| s.spawn(move || c.iter_mut().try_for_each(|w| w.commit())))
+                .collect();
+            // Every thread is joined, whatever the others returned.
+            let mut res = Ok(());
+            for h in handles {
+                res = res.and(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            res
+        })
     }
 
     /// Finishes every file; `ixml_for(i)`, when it gives one, is file `i`'s final iXML.
@@ -308,7 +320,7 @@ impl TakeFiles {
     ) -> Result<Vec<FinishedFile>, WriteError> {
         let first_err = self.flush().err();
         let writers: Vec<WavWriter> = self.parts.into_iter().flat_map(|p| p.writers).collect();
-        let per_thread = writers.len().div_ceil(FINISH_THREADS).max(1);
+        let per_thread = writers.len().div_ceil(SYNC_THREADS).max(1);
         let mut batches: Vec<Vec<(usize, WavWriter)>> = Vec::new();
         for (i, w) in writers.into_iter().enumerate() {
             if i % per_thread == 0 {
