@@ -182,11 +182,7 @@ impl TakeTracks {
             frames = frames.min(w.frames());
             bps = spec.format.bytes();
             let file = File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            files.push(TrackFile {
-                file,
-                data,
-                inputs,
-            });
+            files.push(TrackFile { file, data, inputs });
             first.get_or_insert(w);
         }
         if let Some(i) = covered.iter().position(|c| !c) {
