@@ -105,8 +105,11 @@ impl App {
     fn start_playback(&mut self) -> Result<String, String> {
         self.stop_playback();
         let dir = crate::playback::takes::last_take(&self.options.out)?;
+        let priority = self.options.audio.priority;
         let playing = match &self.options.input {
-            AudioInput::Sim { .. } => Playing::start(&dir, 0, |mix| Ok(PacedSink::new(mix.rate)))?,
+            AudioInput::Sim { .. } => {
+                Playing::start(&dir, 0, priority, |mix| Ok(PacedSink::new(mix.rate)))?
+            }
             AudioInput::Device { monitor: None, .. } => {
                 return Err("no monitor device to play to: set audio.monitor in the config".into())
             }
@@ -114,7 +117,7 @@ impl App {
                 monitor: Some(name),
                 request,
                 ..
-            } => Playing::start(&dir, 0, |mix| {
+            } => Playing::start(&dir, 0, priority, |mix| {
                 let req = HwRequest {
                     channels: 2,
                     rate: mix.rate,

@@ -80,6 +80,7 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
         read_ahead_seconds: a.read_ahead,
         wait_for_reader: a.sim.is_some(),
         stop: Arc::new(AtomicBool::new(false)),
+        priority: (cfg.audio.priority > 0).then_some(cfg.audio.priority),
     };
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, o.stop.clone())

@@ -22,8 +22,14 @@ pub struct Playing {
 
 impl Playing {
     /// Opens the take in `dir` (its saved mix, else a plain one), opens the sink for its mix
-    /// with `open` and starts playing from frame `from`.
-    pub fn start<S, F>(dir: &Path, from: u64, open: F) -> Result<Playing, String>
+    /// with `open` and starts playing from frame `from`, the audio thread at SCHED_FIFO
+    /// `priority` if given.
+    pub fn start<S, F>(
+        dir: &Path,
+        from: u64,
+        priority: Option<i32>,
+        open: F,
+    ) -> Result<Playing, String>
     where
         S: PlaybackSink + 'static,
         F: FnOnce(&TakeMix) -> Result<S, String>,
@@ -36,6 +42,7 @@ impl Playing {
             read_ahead_seconds: super::readahead::MIN_SECONDS,
             wait_for_reader: false,
             stop: stop.clone(),
+            priority,
         };
         let stem = take.stem.clone();
         let thread = thread::Builder::new()

@@ -24,6 +24,8 @@ pub struct PlayOptions {
     pub wait_for_reader: bool,
     /// Set from another thread (a signal, the transport) to stop playback.
     pub stop: Arc<AtomicBool>,
+    /// SCHED_FIFO priority of the audio thread (1..=99), or `None` to stay a normal thread.
+    pub priority: Option<i32>,
 }
 
 /// What a playback did.
@@ -65,9 +67,19 @@ pub fn play<S: PlaybackSink + 'static>(
     let stats = cycle.stats();
     let period = Duration::from_secs_f64(cycle.period_frames() as f64 / f64::from(take.mix.rate));
     let stop = o.stop.clone();
+    let priority = o.priority;
     let audio = thread::Builder::new()
         .name("capstan-play".into())
         .spawn(move || {
+            // Before the first period, so the message may allocate.
+            if let Some(p) = priority {
+                if let Err(e) = capstan_board::realtime::set_fifo_priority(p) {
+                    tracing::warn!(
+                        "cannot run the playback thread SCHED_FIFO at priority {p} ({e}): it \
+                         plays as a normal thread and may underrun under load"
+                    );
+                }
+            }
             let mut stopped = false;
             let failed = loop {
                 if stop.load(Ordering::Relaxed) {
