@@ -4,8 +4,8 @@
 
 pub mod alloc_guard;
 pub mod audio;
-pub mod display;
 pub mod buttons;
+pub mod display;
 pub mod leds;
 pub mod profile;
 pub mod realtime;
