@@ -4,122 +4,22 @@
 //! ends it; the take's files verify, carry the markers where they were pressed, and the
 //! terminal screen showed the take recording.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use capstan::app::{App, AppOptions, AudioInput, Board, Screen, TerminalScreen};
+use capstan::app::{App, AppOptions, AudioInput, Board, Screen};
 use capstan::config::Config;
-use capstan::recorder::TakeReport;
 use capstan::transport::RecAgain;
 use capstan_board::audio::{Signal, StreamSpec};
-use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
+use capstan_board::buttons::{Button, DebounceConfig, ScriptedButtons};
 use capstan_board::display::DisplayError;
-use capstan_board::leds::{Led, LedError, Leds, SimLeds};
+use capstan_board::leds::{Led, LedError, Leds};
 use capstan_bwf::reader::{self, MarkerSource};
 use capstan_bwf::{verify, SampleFormat};
 use capstan_ui::UiState;
-use capstan_ui::SMALL_PANEL;
 
-const RATE: u32 = 48_000;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// A press from `down` to `up` (ms) whose contact bounces at each end.
-fn press(button: Button, down: u64, up: u64) -> Vec<RawEdge> {
-    let us = Duration::from_micros;
-    let edge = |at: Duration, down: bool| RawEdge { button, down, at };
-    vec![
-        edge(ms(down), true),
-        edge(ms(down) + us(300), false),
-        edge(ms(down) + us(800), true),
-        edge(ms(up), false),
-        edge(ms(up) + us(400), true),
-        edge(ms(up) + us(900), false),
-    ]
-}
-
-/// Everything written to it, shared with the test.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sim LEDs the test can look at after the loop has them.
-#[derive(Clone, Default)]
-struct SharedLeds(Arc<Mutex<SimLeds>>);
-
-impl Leds for SharedLeds {
-    fn set(&mut self, led: Led, on: bool) -> Result<(), LedError> {
-        self.0.lock().unwrap().set(led, on)
-    }
-}
-
-/// What a run of the box left behind.
-struct Run {
-    takes: Vec<TakeReport>,
-    terminal: String,
-    leds: Vec<(Led, bool)>,
-}
-
-/// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
-/// (ms), takes into `out`.
-fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgain) -> Run {
-    let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
-    let terminal = Shared::default();
-    let leds = SharedLeds::default();
-    let board = Board {
-        buttons: Box::new(buttons),
-        leds: Box::new(leds.clone()),
-        screen: Some(Box::new(TerminalScreen::new(
-            SMALL_PANEL,
-            false,
-            terminal.clone(),
-            "keys",
-        ))),
-    };
-    let mut config = Config::default();
-    config.recorder.commit_interval = 0.25;
-    let options = AppOptions {
-        config,
-        out,
-        input: AudioInput::Sim {
-            spec: StreamSpec {
-                channels: 2,
-                rate: RATE,
-                format: SampleFormat::I24,
-            },
-            signal: Signal::Counter,
-            period_frames: 256,
-            fast: false,
-        },
-        audio: Default::default(),
-        rec_again,
-        until: Some(ms(until)),
-        pace: true,
-        quit: Arc::new(AtomicBool::new(false)),
-    };
-    let takes = App::new(options, board).run().unwrap();
-    let terminal = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
-    let leds = leds.0.lock().unwrap().changes().to_vec();
-    Run {
-        takes,
-        terminal,
-        leds,
-    }
-}
+mod box_harness;
+use box_harness::*;
 
 #[test]
 fn scripted_panel_records_marks_and_stops_a_take() {
