@@ -215,17 +215,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     };
     let out = a.out.clone();
     // After a power cut: bring the takes left behind up to date before recording anything.
-    let (recovered, unrecoverable) = crate::recorder::recovery::recover_takes(&out);
-    for r in &recovered {
-        tracing::warn!(
-            "recovered {} (interrupted take): {}",
-            r.path.display(),
-            r.changes.join("; ")
-        );
-    }
-    for (path, why) in &unrecoverable {
-        tracing::error!("cannot recover {}: {why}", path.display());
-    }
+    crate::recorder::recovery::recover_at_start(&out);
     if let Err(e) = naming::prepare_out_folder(&out) {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);

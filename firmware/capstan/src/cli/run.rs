@@ -144,6 +144,8 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // After a power cut: bring the takes left behind up to date before recording anything.
+    crate::recorder::recovery::recover_at_start(&out);
     let quit = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(sig, quit.clone()) {

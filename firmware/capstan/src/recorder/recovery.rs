@@ -52,6 +52,22 @@ pub fn recover_takes(out: &Path) -> (Vec<Recovered>, Vec<(PathBuf, String)>) {
     (changed, failed)
 }
 
+/// Recovers the takes under `out` (see [`recover_takes`]) and logs what it did: called at the
+/// start of `capstan record` and `capstan run`, before anything is recorded.
+pub fn recover_at_start(out: &Path) {
+    let (recovered, unrecoverable) = recover_takes(out);
+    for r in &recovered {
+        tracing::warn!(
+            "recovered {} (interrupted take): {}",
+            r.path.display(),
+            r.changes.join("; ")
+        );
+    }
+    for (path, why) in &unrecoverable {
+        tracing::error!("cannot recover {}: {why}", path.display());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
