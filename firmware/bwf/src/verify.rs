@@ -6,6 +6,21 @@ use std::fs::File;
 use crate::counter::Checker;
 use crate::reader::{Container, WavFile};
 
+/// True for a problem [`structure`] reports about the fmt chunk's own contents (an unsupported
+/// format, an inconsistent block align or byte rate, float without a fact chunk): the kind that
+/// recovery does not claim to repair, since it never rewrites the format.
+pub fn is_fmt_problem(problem: &str) -> bool {
+    [
+        "unsupported sample format",
+        "block align ",
+        "byte rate ",
+        "float audio without a fact chunk",
+        "fmt chunk has zero",
+    ]
+    .iter()
+    .any(|p| problem.starts_with(p))
+}
+
 /// The structural problems of a file; empty when it is sound.
 pub fn structure(w: &WavFile) -> Vec<String> {
     let mut p = Vec::new();

@@ -65,19 +65,6 @@ fn wav_start(b: &[u8]) -> bool {
     b.len() >= 12 && matches!(&b[0..4], b"RIFF" | b"RF64" | b"BW64") && &b[8..12] == b"WAVE"
 }
 
-/// Problems recovery does not claim to repair: the fmt chunk's own.
-fn about_fmt(problem: &str) -> bool {
-    [
-        "unsupported sample format",
-        "block align ",
-        "byte rate ",
-        "float audio without a fact chunk",
-        "fmt chunk has zero",
-    ]
-    .iter()
-    .any(|p| problem.starts_with(p))
-}
-
 /// Parses from memory and recovers a copy on disk; checks the properties. Never panics itself
 /// unless a property fails.
 fn exercise(bytes: &[u8], dir: &Path) -> Result<(), TestCaseError> {
@@ -119,7 +106,7 @@ fn exercise(bytes: &[u8], dir: &Path) -> Result<(), TestCaseError> {
             .map_err(|e| TestCaseError::fail(format!("recovered file unreadable: {e}")))?;
         let left: Vec<String> = verify::structure(&w)
             .into_iter()
-            .filter(|p| !about_fmt(p))
+            .filter(|p| !verify::is_fmt_problem(p))
             .collect();
         prop_assert!(
             left.is_empty(),

@@ -10,19 +10,6 @@ use capstan_bwf::recover::recover;
 use capstan_bwf::verify;
 use libfuzzer_sys::fuzz_target;
 
-/// Problems recovery does not claim to repair.
-fn about_fmt(problem: &str) -> bool {
-    [
-        "unsupported sample format",
-        "block align ",
-        "byte rate ",
-        "float audio without a fact chunk",
-        "fmt chunk has zero",
-    ]
-    .iter()
-    .any(|p| problem.starts_with(p))
-}
-
 /// One file per process, on tmpfs when there is one (recovery syncs what it changed).
 fn scratch() -> PathBuf {
     let dir = std::env::var_os("CAPSTAN_FUZZ_TMP")
@@ -37,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&path, data).expect("writing the scratch file");
     if let Ok(rep) = recover(&path) {
         let w = capstan_bwf::read(&path).expect("a recovered file reads");
-        let left: Vec<String> = verify::structure(&w).into_iter().filter(|p| !about_fmt(p)).collect();
+        let left: Vec<String> = verify::structure(&w).into_iter().filter(|p| !verify::is_fmt_problem(p)).collect();
         assert!(left.is_empty(), "recover said {rep:?} but left {left:?}");
         assert_eq!(w.frames(), rep.frames);
         let again = recover(&path).expect("a recovered file recovers again");
