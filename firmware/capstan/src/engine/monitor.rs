@@ -13,6 +13,8 @@ use capstan_bwf::SampleFormat;
 use capstan_mixer::{MixerError, MixerSpec, MixerState, RawFormat, TakeMix};
 
 mod mixed;
+#[cfg(test)]
+mod test_sink;
 
 /// Peak meters per input channel, written by the audio thread, read by anyone without locks.
 #[derive(Debug)]
@@ -271,25 +273,9 @@ pub fn encode_i32(format: DeviceFormat, y: i32, out: &mut [u8]) {
 
 #[cfg(test)]
 mod tests {
+    use super::test_sink::Capture;
     use super::*;
     use std::sync::Mutex;
-
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl PlaybackSink for Capture {
-        fn channels(&self) -> u16 {
-            2
-        }
-        fn format(&self) -> DeviceFormat {
-            DeviceFormat::S16Le
-        }
-        fn write(&mut self, f: &[u8]) -> Result<usize, capstan_board::audio::PlaybackError> {
-            self.0.lock().unwrap().extend_from_slice(f);
-            Ok(f.len() / 4)
-        }
-        fn underruns(&self) -> u64 {
-            0
-        }
-    }
 
     #[test]
     fn sums_every_channel_equally_and_meters_peaks() {
@@ -299,7 +285,11 @@ mod tests {
             format: SampleFormat::I16,
         };
         let played = Arc::new(Mutex::new(Vec::new()));
-        let mut m = Monitor::new(spec, Some(Box::new(Capture(played.clone()))), 64);
+        let mut m = Monitor::new(
+            spec,
+            Some(Box::new(Capture(played.clone(), DeviceFormat::S16Le))),
+            64,
+        );
         // Frame 0: +0.5, -0.25; frame 1: full scale negative on both.
         let mut cap = Vec::new();
         for v in [16_384i16, -8_192, i16::MIN, i16::MIN] {

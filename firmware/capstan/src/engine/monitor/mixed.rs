@@ -191,25 +191,9 @@ mod tests {
     use capstan_bwf::SampleFormat;
     use capstan_mixer::{Destination, TrackInput, TrackState};
 
+    use super::super::test_sink::Capture;
     use super::super::Monitor;
     use super::*;
-
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl PlaybackSink for Capture {
-        fn channels(&self) -> u16 {
-            2
-        }
-        fn format(&self) -> DeviceFormat {
-            DeviceFormat::S32Le
-        }
-        fn write(&mut self, f: &[u8]) -> Result<usize, capstan_board::audio::PlaybackError> {
-            self.0.lock().unwrap().extend_from_slice(f);
-            Ok(f.len() / 8)
-        }
-        fn underruns(&self) -> u64 {
-            0
-        }
-    }
 
     const STREAM: StreamSpec = StreamSpec {
         channels: 3,
@@ -263,7 +247,7 @@ mod tests {
         }
 
         let played = Arc::new(Mutex::new(Vec::new()));
-        let out = Box::new(Capture(played.clone()));
+        let out = Box::new(Capture(played.clone(), DeviceFormat::S32Le));
         let mut m = Monitor::with_mixer(STREAM, Some(out), period, &state()).unwrap();
         let mix = m.take_mix(true).unwrap();
         assert_eq!((mix.period_frames, mix.input_channels), (period, 3));
