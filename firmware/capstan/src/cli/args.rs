@@ -31,3 +31,24 @@ pub fn device_formats(bits: Option<SampleFormat>, cfg: &Config) -> Vec<DeviceFor
             .collect(),
     }
 }
+
+/// Checks `--channels`: Capstan records 1 to 64.
+pub fn check_channels(channels: u16) -> Result<(), String> {
+    if (1..=64).contains(&channels) {
+        Ok(())
+    } else {
+        Err(format!(
+            "--channels {channels}: Capstan records 1 to 64 channels"
+        ))
+    }
+}
+
+/// Checks `--seconds`, when given: a positive, finite number.
+pub fn check_seconds(seconds: Option<f64>) -> Result<(), String> {
+    match seconds {
+        Some(s) if !(s.is_finite() && s > 0.0) => {
+            Err(format!("--seconds {s}: give a positive number of seconds"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -170,11 +170,8 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if !(1..=64).contains(&a.channels) {
-        eprintln!(
-            "capstan: --channels {}: Capstan records 1 to 64 channels",
-            a.channels
-        );
+    if let Err(e) = super::args::check_channels(a.channels) {
+        eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
     if !(44_100..=192_000).contains(&a.rate) {
@@ -184,14 +181,10 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let frames = match a.seconds {
-        Some(s) if s.is_finite() && s > 0.0 => Some((s * f64::from(a.rate)).round() as u64),
-        Some(s) => {
-            eprintln!("capstan: --seconds {s}: give a positive number of seconds");
-            return ExitCode::from(2);
-        }
-        None => None,
-    };
+    if let Err(e) = super::args::check_seconds(a.seconds) {
+        eprintln!("capstan: {e}");
+        return ExitCode::from(2);
+    }
     if a.period.is_some() || a.periods.is_some() {
         if let Some(p) = a.period {
             cfg.recorder.period_frames = p;
@@ -267,7 +260,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             let req = TakeRequest {
                 config: cfg,
                 out,
-                frames,
+                frames: frames_of(a.seconds, a.rate),
                 writer: Default::default(),
                 audio,
             };

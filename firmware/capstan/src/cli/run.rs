@@ -99,21 +99,15 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if !(1..=64).contains(&a.channels) {
-        eprintln!(
-            "capstan: --channels {}: Capstan records 1 to 64 channels",
-            a.channels
-        );
+    if let Err(e) = super::args::check_channels(a.channels) {
+        eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    let until = match a.seconds {
-        Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => {
-            eprintln!("capstan: --seconds {s}: give a positive number of seconds");
-            return ExitCode::from(2);
-        }
-        None => None,
-    };
+    if let Err(e) = super::args::check_seconds(a.seconds) {
+        eprintln!("capstan: {e}");
+        return ExitCode::from(2);
+    }
+    let until = a.seconds.map(Duration::from_secs_f64);
     let config_given = config_path.is_some() || Path::new(crate::config::DEFAULT_PATH).exists();
     let out = match &a.out {
         Some(o) => o.clone(),
