@@ -8,9 +8,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use serde_json::Value;
+
+mod common;
+use common::capstan;
 
 const RATE: u32 = 48_000;
 const SECONDS: &str = "0.5";
@@ -20,42 +22,6 @@ const BITS: [&str; 4] = ["16", "24", "32", "32f"];
 const CHANNELS: [u16; 3] = [1, 2, 8];
 /// Names given in the config; inputs past these are named `In<NN>` by the recorder.
 const NAMED: [&str; 3] = ["Boom", "Lav1", "Lav2"];
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tools/ sits in the workspace")
-        .to_path_buf()
-}
-
-/// Builds the `capstan` binary once and returns its path.
-fn capstan() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let st = Command::new(cargo)
-            .current_dir(workspace())
-            .args(["build", "-p", "capstan", "--bin", "capstan"])
-            .status()
-            .expect("cannot run cargo to build capstan");
-        assert!(st.success(), "cargo build -p capstan failed: {st}");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .map(|t| {
-                if t.is_absolute() {
-                    t
-                } else {
-                    workspace().join(t)
-                }
-            })
-            .unwrap_or_else(|| workspace().join("target"));
-        let bin = target
-            .join("debug")
-            .join(format!("capstan{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.exists(), "no capstan binary at {}", bin.display());
-        bin
-    })
-}
 
 /// One recorded take's files.
 struct Take {
