@@ -31,7 +31,7 @@ pub use framebuffer::Framebuffer;
 pub use meter::{lit_pixels, METER_FLOOR_DBFS};
 pub use palette::Palette;
 pub use snapshot::RgbImage;
-pub use state::{Alert, Screen, Severity, TrackMeter, Transport, UiState, MAX_TRACKS};
+pub use state::{Alert, BufferFill, Screen, Severity, TrackMeter, Transport, UiState, MAX_TRACKS};
 pub use time::{format_elapsed, format_remaining, record_data_rate, remaining_record_time};
 
 /// The small monochrome panel's size (SSD1306).

@@ -25,12 +25,43 @@ pub struct UiState {
     /// How many times audio was lost (xruns on the device or a full ring on the way to disk).
     /// Anything but zero is drawn so that it cannot be missed.
     pub drops: u64,
+    /// The ring between the audio thread and the card while a take records: how full it is
+    /// now and at most so far. `None` when no take is recording.
+    pub buffer: Option<BufferFill>,
     /// What needs the user's attention, most urgent first.
     pub alerts: Vec<Alert>,
     /// The selected row on the track screen.
     pub track_cursor: usize,
     /// While the selected track's name is being edited: the character under the cursor.
     pub name_cursor: Option<usize>,
+}
+
+/// How full the ring that absorbs the card's stalls is, in percent of its size. A card that
+/// keeps up leaves it near empty; one that stalls fills it, and a full ring loses audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BufferFill {
+    /// Fill now, 0 to 100.
+    pub now_percent: u8,
+    /// Highest fill since the take started (the high-water mark), 0 to 100.
+    pub high_water_percent: u8,
+}
+
+impl BufferFill {
+    /// The fill of a ring of `capacity` bytes holding `now` bytes, with a high-water mark of
+    /// `high` bytes; percentages round up, so a ring that is not empty never reads 0%.
+    pub fn from_bytes(now: u64, high: u64, capacity: u64) -> BufferFill {
+        let percent = |b: u64| {
+            if capacity == 0 {
+                0
+            } else {
+                (b.min(capacity) * 100).div_ceil(capacity) as u8
+            }
+        };
+        BufferFill {
+            now_percent: percent(now),
+            high_water_percent: percent(high.max(now)),
+        }
+    }
 }
 
 /// The screens the box can show.
@@ -105,6 +136,9 @@ pub enum Alert {
     },
     /// The card does not keep up with the data rate: audio will be lost if it goes on.
     CardTooSlow,
+    /// The ring has been more than half full this take (its high-water mark, in percent): the
+    /// card stalls; audio is safe until the ring fills.
+    BufferFilling(u8),
     /// The audio device overran this many times since the take started.
     Xruns(u64),
     /// The box is hot (CPU temperature in degrees Celsius) and may throttle.
@@ -131,7 +165,9 @@ impl Alert {
     /// How urgent the alert is.
     pub fn severity(&self) -> Severity {
         match self {
-            Alert::CardNearlyFull { .. } | Alert::Temperature { .. } => Severity::Warning,
+            Alert::CardNearlyFull { .. } | Alert::Temperature { .. } | Alert::BufferFilling(_) => {
+                Severity::Warning
+            }
             Alert::CardTooSlow | Alert::Xruns(_) | Alert::DiskFull | Alert::DeviceFailed(_) => {
                 Severity::Critical
             }
@@ -143,6 +179,7 @@ impl Alert {
         match self {
             Alert::CardNearlyFull { .. } => "Card near full",
             Alert::CardTooSlow => "Card too slow",
+            Alert::BufferFilling(_) => "Card stalls",
             Alert::Xruns(_) => "Xruns",
             Alert::Temperature { .. } => "Too hot",
             Alert::DiskFull => "Card full",
@@ -156,6 +193,7 @@ impl Alert {
         match self {
             Alert::CardNearlyFull { remaining } => crate::format_remaining(*remaining),
             Alert::CardTooSlow => String::new(),
+            Alert::BufferFilling(percent) => format!("{percent}%"),
             Alert::Xruns(n) => n.to_string(),
             Alert::Temperature { celsius } => format!("{celsius}\u{b0}C"),
             Alert::DiskFull => "stopped".into(),
@@ -175,6 +213,7 @@ mod tests {
                 remaining: Duration::from_secs(600),
             },
             Alert::CardTooSlow,
+            Alert::BufferFilling(67),
             Alert::Xruns(3),
             Alert::Temperature { celsius: 82 },
             Alert::DiskFull,
@@ -184,8 +223,23 @@ mod tests {
             assert!(alert.title().len() <= 15, "{}", alert.title());
         }
         assert_eq!(alerts[0].detail(), "10m");
-        assert_eq!(alerts[3].detail(), "82\u{b0}C");
-        assert_eq!(alerts[4].severity(), Severity::Critical);
+        assert_eq!(alerts[2].detail(), "67%");
+        assert_eq!(alerts[2].severity(), Severity::Warning);
+        assert_eq!(alerts[4].detail(), "82\u{b0}C");
+        assert_eq!(alerts[5].severity(), Severity::Critical);
         assert_eq!(alerts[0].severity(), Severity::Warning);
+    }
+
+    #[test]
+    fn buffer_fill_rounds_up_and_keeps_the_high_water_at_or_above_now() {
+        let b = BufferFill::from_bytes(1, 0, 1000);
+        assert_eq!((b.now_percent, b.high_water_percent), (1, 1));
+        let b = BufferFill::from_bytes(0, 0, 1000);
+        assert_eq!((b.now_percent, b.high_water_percent), (0, 0));
+        let b = BufferFill::from_bytes(250, 755, 1000);
+        assert_eq!((b.now_percent, b.high_water_percent), (25, 76));
+        let b = BufferFill::from_bytes(2000, 2000, 1000);
+        assert_eq!((b.now_percent, b.high_water_percent), (100, 100));
+        assert_eq!(BufferFill::from_bytes(5, 5, 0), BufferFill::default());
     }
 }

@@ -5,7 +5,7 @@ use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
 use crate::palette::Palette;
-use crate::state::{Alert, Severity, UiState};
+use crate::state::{Alert, BufferFill, Severity, UiState};
 use crate::widgets::{chars_in, fill, on, text, text_right, Layout};
 
 /// The record time left, at `at` (its top-right corner when `right`), on a band while the card
@@ -63,13 +63,31 @@ pub(crate) fn drop_row<D: DrawTarget<Color = C>, C: Palette>(
             layout.small,
             C::DIM,
         )?;
-        if !layout.large {
-            alert_count(
-                state,
+        let char_w = (layout.small.character_size.width + layout.small.character_spacing) as i32;
+        if let Some(buffer) = state.buffer {
+            buffer_fill(
+                buffer,
                 target,
                 layout,
-                Point::new(layout.width(), area.top_left.y + 2),
+                Point::new(pad + 9 * char_w, quiet_y),
             )?;
+        }
+        if !layout.large {
+            let at = Point::new(layout.width(), area.top_left.y + 2);
+            if state.buffer.is_some() && !state.alerts.is_empty() {
+                // Beside the buffer's figure there is only room for "!N".
+                let n = format!("!{}", state.alerts.len());
+                let w = n.len() as u32 * layout.small.character_size.width + 2;
+                let h = layout.small.character_size.height;
+                fill(
+                    target,
+                    Rectangle::new(at - Point::new(w as i32, 1), Size::new(w, h)),
+                    C::TEXT,
+                )?;
+                text_right(target, &n, at - Point::new(1, 1), layout.small, C::BACKGROUND)?;
+            } else {
+                alert_count(state, target, layout, at)?;
+            }
         }
         return Ok(());
     }
@@ -98,6 +116,35 @@ pub(crate) fn drop_row<D: DrawTarget<Color = C>, C: Palette>(
         )?;
     }
     Ok(())
+}
+
+/// The ring's fill: "buf N%" on the small panel, "buffer N% max M%" on the large one; in the
+/// warning colour (inverted on the monochrome panel) once the high-water mark passed half.
+fn buffer_fill<D: DrawTarget<Color = C>, C: Palette>(
+    buffer: BufferFill,
+    target: &mut D,
+    layout: &Layout,
+    at: Point,
+) -> Result<(), D::Error> {
+    let label = if layout.large {
+        format!(
+            "buffer {}% max {}%",
+            buffer.now_percent, buffer.high_water_percent
+        )
+    } else {
+        format!("buf {}%", buffer.now_percent)
+    };
+    if buffer.high_water_percent <= 50 {
+        return text(target, &label, at, layout.small, C::DIM);
+    }
+    if C::COLOUR {
+        return text(target, &label, at, layout.small, C::WARNING);
+    }
+    let font = layout.small;
+    let w = label.len() as u32 * (font.character_size.width + font.character_spacing) + 2;
+    let area = Rectangle::new(at - Point::new(1, 0), Size::new(w, font.character_size.height));
+    fill(target, area, C::TEXT)?;
+    text(target, &label, at, font, C::BACKGROUND)
 }
 
 /// "N alerts", right-aligned at `at`, in the colour of the most urgent one; nothing when none.

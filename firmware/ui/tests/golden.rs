@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use capstan_ui::{
-    draw, Alert, Framebuffer, Palette, RgbImage, Screen, TrackMeter, Transport, UiState,
+    draw, Alert, BufferFill, Framebuffer, Palette, RgbImage, Screen, TrackMeter, Transport, UiState,
     LARGE_PANEL, SMALL_PANEL,
 };
 use embedded_graphics::pixelcolor::{BinaryColor, Rgb565, Rgb888};
@@ -52,7 +52,23 @@ fn recording() -> UiState {
             .enumerate()
             .map(|(i, &p)| track(i, p, true))
             .collect(),
+        buffer: Some(BufferFill {
+            now_percent: 2,
+            high_water_percent: 9,
+        }),
         ..UiState::default()
+    }
+}
+
+/// A card that stalls: the ring has been 71% full; nothing lost yet, and it says so.
+fn card_stalls() -> UiState {
+    UiState {
+        buffer: Some(BufferFill {
+            now_percent: 38,
+            high_water_percent: 71,
+        }),
+        alerts: vec![Alert::BufferFilling(71)],
+        ..recording()
     }
 }
 
@@ -92,6 +108,7 @@ fn playing() -> UiState {
         transport: Transport::Playing,
         take: "S01-T007".into(),
         elapsed: Duration::from_secs(11 * 3600 + 59),
+        buffer: None,
         ..recording()
     }
 }
@@ -104,6 +121,7 @@ fn alerts() -> UiState {
             Alert::DeviceFailed("hw:CARD=UMC1820".into()),
             Alert::CardTooSlow,
             Alert::Xruns(17),
+            Alert::BufferFilling(88),
             Alert::CardNearlyFull {
                 remaining: Duration::from_secs(5 * 3600 + 7 * 60),
             },
@@ -136,6 +154,7 @@ fn screens() -> Vec<(&'static str, UiState)> {
     vec![
         ("home_recording", recording()),
         ("home_drops_64_tracks", show_with_drops()),
+        ("home_card_stalls", card_stalls()),
         ("home_stopped", stopped()),
         ("home_playing_long", playing()),
         ("alerts", alerts()),
