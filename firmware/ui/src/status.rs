@@ -84,7 +84,13 @@ pub(crate) fn drop_row<D: DrawTarget<Color = C>, C: Palette>(
                     Rectangle::new(at - Point::new(w as i32, 1), Size::new(w, h)),
                     C::TEXT,
                 )?;
-                text_right(target, &n, at - Point::new(1, 1), layout.small, C::BACKGROUND)?;
+                text_right(
+                    target,
+                    &n,
+                    at - Point::new(1, 1),
+                    layout.small,
+                    C::BACKGROUND,
+                )?;
             } else {
                 alert_count(state, target, layout, at)?;
             }
@@ -142,7 +148,10 @@ fn buffer_fill<D: DrawTarget<Color = C>, C: Palette>(
     }
     let font = layout.small;
     let w = label.len() as u32 * (font.character_size.width + font.character_spacing) + 2;
-    let area = Rectangle::new(at - Point::new(1, 0), Size::new(w, font.character_size.height));
+    let area = Rectangle::new(
+        at - Point::new(1, 0),
+        Size::new(w, font.character_size.height),
+    );
     fill(target, area, C::TEXT)?;
     text(target, &label, at, font, C::BACKGROUND)
 }
