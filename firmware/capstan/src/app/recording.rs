@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use capstan_ui::BufferFill;
+
 use crate::engine::Meters;
 use crate::recorder::{record_take_live, LiveTake, RecordError, TakeReport, TakeRequest};
 
@@ -81,6 +83,16 @@ impl Recording {
     /// Device overruns so far.
     pub fn xruns(&self) -> u64 {
         self.live.stats.xruns.load(Ordering::Relaxed)
+    }
+
+    /// How full the ring between the audio thread and the card is, now and at most.
+    pub fn buffer(&self) -> BufferFill {
+        let stats = &self.live.stats;
+        BufferFill::from_bytes(
+            stats.ring_fill.load(Ordering::Relaxed),
+            stats.ring_high_water.load(Ordering::Relaxed),
+            stats.ring_capacity.load(Ordering::Relaxed),
+        )
     }
 
     /// Time recorded so far.

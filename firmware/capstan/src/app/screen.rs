@@ -84,6 +84,12 @@ pub fn caption(state: &UiState, message: Option<&str>) -> String {
         format_elapsed(state.elapsed)
     );
     line.push_str(&format!("  drops {}", state.drops));
+    if let Some(b) = state.buffer {
+        line.push_str(&format!(
+            "  buffer {}% max {}%",
+            b.now_percent, b.high_water_percent
+        ));
+    }
     if let Some(left) = state.remaining {
         line.push_str(&format!("  left {}", format_remaining(left)));
     }
@@ -142,7 +148,7 @@ impl Screen for TerminalScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use capstan_ui::{Alert, TrackMeter, Transport};
+    use capstan_ui::{Alert, BufferFill, TrackMeter, Transport};
     use std::time::Duration;
 
     #[test]
@@ -161,13 +167,17 @@ mod tests {
                 TrackMeter::default(),
             ],
             alerts: vec![Alert::Xruns(2)],
+            buffer: Some(BufferFill {
+                now_percent: 4,
+                high_water_percent: 12,
+            }),
             ..UiState::default()
         };
         let text = caption(&state, Some("marker M3"));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "REC  S01-T007  0:01:05  drops 2  left 2h05m  armed 1/2"
+            "REC  S01-T007  0:01:05  drops 2  buffer 4% max 12%  left 2h05m  armed 1/2"
         );
         assert_eq!(lines[1], "! Xruns 2");
         assert_eq!(lines[2], "marker M3");

@@ -15,6 +15,10 @@ use super::recording::Recording;
 /// How long a meter's peak hold stays before it falls to the current peak.
 pub const PEAK_HOLD: Duration = Duration::from_millis(1500);
 
+/// Ring fill (its high-water mark this take, in percent) above which the card counts as
+/// stalling: audio is still safe, but the user is warned before the ring runs out.
+pub const BUFFER_WARNING_PERCENT: u8 = 50;
+
 /// Record time left below which the card counts as nearly full.
 pub const NEARLY_FULL: Duration = Duration::from_secs(10 * 60);
 
@@ -108,6 +112,7 @@ impl StatusBoard {
                 ui.elapsed = Duration::ZERO;
             }
         }
+        ui.buffer = view.recording.map(Recording::buffer);
         if ui.drops > self.drops_shown {
             warnings.last_drop = Some(now);
         }
@@ -141,6 +146,13 @@ impl StatusBoard {
         }
         if self.drop_runs > 0 {
             ui.alerts.push(Alert::CardTooSlow);
+        } else if let Some(high) = ui
+            .buffer
+            .map(|b| b.high_water_percent)
+            .filter(|&h| h > BUFFER_WARNING_PERCENT)
+        {
+            ui.alerts.push(Alert::BufferFilling(high));
+            warnings.caution_since.get_or_insert(now);
         }
         if let Some(xruns) = view.recording.map(|r| r.xruns()).filter(|&x| x > 0) {
             ui.alerts.push(Alert::Xruns(xruns));

@@ -50,6 +50,10 @@ pub struct EngineStats {
     pub events_lost: AtomicU64,
     /// Highest ring fill seen, in bytes.
     pub ring_high_water: AtomicU64,
+    /// Ring fill after the audio thread's last cycle, in bytes.
+    pub ring_fill: AtomicU64,
+    /// The ring's size in bytes (set when the engine is made).
+    pub ring_capacity: AtomicU64,
     /// Set when the engine has stopped.
     pub stopped: AtomicBool,
     /// CPU time the audio thread used, in nanoseconds (set when it stops).
@@ -110,6 +114,9 @@ impl<S: CaptureSource> CaptureEngine<S> {
     ) -> Self {
         let frame_bytes = source.spec().frame_bytes();
         let ring_bytes = frames.buffer().capacity();
+        stats
+            .ring_capacity
+            .store(ring_bytes as u64, Ordering::Relaxed);
         let scratch = vec![0u8; source.period_frames() * frame_bytes];
         CaptureEngine {
             source,
@@ -262,6 +269,7 @@ impl<S: CaptureSource> CaptureEngine<S> {
             self.stats
                 .ring_high_water
                 .fetch_max(fill, Ordering::Relaxed);
+            self.stats.ring_fill.store(fill, Ordering::Relaxed);
             self.position += got as u64;
             if got == 0 {
                 break;
