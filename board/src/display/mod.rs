@@ -14,6 +14,7 @@
 //! state; nothing here is called from the audio thread.
 
 mod fbdev;
+mod mirror;
 mod open;
 mod sim;
 mod ssd1306;
@@ -26,6 +27,7 @@ use embedded_graphics::primitives::Rectangle;
 
 pub use capstan_ui::Framebuffer;
 pub use fbdev::{FbDisplay, PixelLayout};
+pub use mirror::mirrored;
 pub use open::{open, DisplayConfig, Panel};
 pub use sim::SimDisplay;
 pub use ssd1306::{Ssd1306Config, Ssd1306Display};
