@@ -32,7 +32,13 @@ pub fn open_board(
         .ok();
     let screen: Option<Box<dyn Screen>> = match display_config(&cfg.board.display) {
         Ok(dc) => match display::open(&dc) {
-            Ok(panel) => panel.map(|p| Box::new(PanelScreen(p)) as Box<dyn Screen>),
+            Ok(panel) => panel.map(|p| {
+                let p = match &cfg.board.snapshot {
+                    Some(png) => display::mirrored(&dc, p, png),
+                    None => p,
+                };
+                Box::new(PanelScreen(p)) as Box<dyn Screen>
+            }),
             Err(e) => {
                 missing.push(format!(
                     "display ({}): {e}; or set [board] display = \"none\"",

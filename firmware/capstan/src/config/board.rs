@@ -15,6 +15,10 @@ pub struct BoardConfig {
     pub display: String,
     /// The folder takes go in (the card's mount point or a folder on it).
     pub takes: PathBuf,
+    /// Also write each new frame of the display as a PNG drawn by the sim, one PNG pixel per
+    /// screen pixel (for tests that compare a real display with the sim's render); unset: no
+    /// snapshot.
+    pub snapshot: Option<PathBuf>,
 }
 
 impl Default for BoardConfig {
@@ -23,6 +27,7 @@ impl Default for BoardConfig {
             profile: "pi4".into(),
             display: "ssd1306".into(),
             takes: PathBuf::from("/media/capstan/takes"),
+            snapshot: None,
         }
     }
 }
@@ -43,6 +48,12 @@ mod tests {
         assert_eq!(c.board.takes, std::path::PathBuf::from("/mnt/card"));
         let c = Config::parse("[board]\nprofile = \"sim\"\n", "test").unwrap();
         assert_eq!(c.board.display, "ssd1306", "unset keys keep their defaults");
+        assert_eq!(c.board.snapshot, None);
+        let c = Config::parse("[board]\nsnapshot = \"/tmp/screen.png\"\n", "test").unwrap();
+        assert_eq!(
+            c.board.snapshot,
+            Some(std::path::PathBuf::from("/tmp/screen.png"))
+        );
         let e = Config::parse("[board]\npanel = \"x\"\n", "test").unwrap_err();
         assert!(e.to_string().contains("panel"), "{e}");
     }
