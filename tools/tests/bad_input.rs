@@ -3,7 +3,10 @@
 //! found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and never panics.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::take_on;
 
 use capstan_bwf::counter;
 use capstan_bwf::writer::{WavWriter, WriterOptions};
@@ -21,14 +24,6 @@ const FILE_COMMANDS: [&[&str]; 5] = [
 /// The subcommands that take a take folder.
 const TAKE_COMMANDS: [&str; 2] = ["mixdown", "stems"];
 
-fn take(args: &[&str], path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_take"))
-        .args(args)
-        .arg(path)
-        .output()
-        .unwrap()
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -36,7 +31,7 @@ fn stderr(o: &Output) -> String {
 /// Runs `args` on `path` and checks the exit code, that standard error holds every piece of
 /// `says`, and that nothing panicked. Returns standard error.
 fn expect(args: &[&str], path: &Path, code: i32, says: &[&str]) -> String {
-    let o = take(args, path);
+    let o = take_on(args, path);
     let e = stderr(&o);
     assert!(!e.contains("panicked"), "{args:?} {}: {e}", path.display());
     assert_eq!(
@@ -142,7 +137,7 @@ fn random_bytes_are_not_a_wav_file() {
         bytes.extend(noise(seed as usize * 37, seed));
         std::fs::write(&f, bytes).unwrap();
         for args in FILE_COMMANDS {
-            let o = take(args, &f);
+            let o = take_on(args, &f);
             let e = stderr(&o);
             assert!(!e.contains("panicked"), "seed {seed} {args:?}: {e}");
             assert!(
@@ -174,7 +169,7 @@ fn a_file_cut_anywhere_in_its_header_is_reported() {
         // what has no audio.
         expect(&["info"], &cut, 1, &["cut.wav: ", "take verify"]);
         expect(&["info", "--json"], &cut, 1, &["cut.wav: "]);
-        let o = take(&["verify"], &cut);
+        let o = take_on(&["verify"], &cut);
         assert_eq!(o.status.code(), Some(1), "{n}: {}", stderr(&o));
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(
@@ -187,7 +182,7 @@ fn a_file_cut_anywhere_in_its_header_is_reported() {
     }
     // The whole header and no audio: an empty but sound file.
     std::fs::write(&cut, &whole[..audio]).unwrap();
-    let o = take(&["recover"], &cut);
+    let o = take_on(&["recover"], &cut);
     assert!(o.status.code().is_some_and(|c| c < 2), "{}", stderr(&o));
 }
 
@@ -221,14 +216,14 @@ fn a_take_folder_with_one_bad_file_reports_the_good_ones_too() {
     std::fs::write(dir.join("S01-T001_02_Snare.wav"), &whole[..40]).unwrap();
     std::fs::write(dir.join("S01-T001_03_Vox.wav"), b"").unwrap();
 
-    let o = take(&["info"], &dir);
+    let o = take_on(&["info"], &dir);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("S01-T001_01_Kick.wav"));
     let e = stderr(&o);
     assert!(e.contains("S01-T001_02_Snare.wav: no "), "{e}");
     assert!(e.contains("S01-T001_03_Vox.wav is empty"), "{e}");
 
-    let o = take(&["verify", "--pattern", "counter"], &dir);
+    let o = take_on(&["verify", "--pattern", "counter"], &dir);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(2), "{out}{}", stderr(&o));
     assert!(
@@ -249,11 +244,11 @@ fn a_take_folder_with_one_bad_file_reports_the_good_ones_too() {
         "{e}"
     );
     assert!(
-        String::from_utf8_lossy(&take(&["recover"], &dir).stdout).contains("_01_Kick.wav"),
+        String::from_utf8_lossy(&take_on(&["recover"], &dir).stdout).contains("_01_Kick.wav"),
         "the good file is still reported"
     );
     for cmd in TAKE_COMMANDS {
-        let o = take(&[cmd], &dir);
+        let o = take_on(&[cmd], &dir);
         assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }

@@ -2,27 +2,13 @@
 //! can use (0 good, 1 problems, 2 unreadable / not WAV).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::{take_on, text};
 
 use capstan_bwf::counter;
 use capstan_bwf::writer::{WavWriter, WriterOptions};
 use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
-
-fn take(args: &[&str], path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_take"))
-        .args(args)
-        .arg(path)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// A finished 2-channel 24-bit counter file of `frames` frames.
 fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
@@ -47,17 +33,17 @@ fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
 fn a_good_file_verifies_and_shows_its_fields() {
     let d = tempfile::tempdir().unwrap();
     let f = counter_file(d.path(), "a.wav", 4800);
-    let o = take(&["verify", "--pattern", "counter"], &f);
+    let o = take_on(&["verify", "--pattern", "counter"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("4800 frames, counter signal gapless and bit-exact"));
-    let o = take(&["info"], &f);
+    let o = take_on(&["info"], &f);
     assert_eq!(o.status.code(), Some(0));
     let t = text(&o);
     assert!(
         t.contains("originator   Capstan") && t.contains("scene / take Gig") && t.contains("data"),
         "{t}"
     );
-    let o = take(&["info", "--json"], &f);
+    let o = take_on(&["info", "--json"], &f);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["fmt"]["channels"], 2);
     assert_eq!(v["ixml"]["scene"], "Gig");
@@ -72,7 +58,7 @@ fn a_damaged_pattern_fails_with_the_frame() {
     let data = capstan_bwf::read(&f).unwrap().data.unwrap().offset as usize;
     bytes[data + 500 * 6 + 1] ^= 0x40; // frame 500, channel 0
     std::fs::write(&f, bytes).unwrap();
-    let o = take(&["verify", "--pattern", "counter"], &f);
+    let o = take_on(&["verify", "--pattern", "counter"], &f);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("frame 500 (channel 0)"), "{}", text(&o));
 }
@@ -88,18 +74,18 @@ fn a_cut_file_fails_verify_then_recovers_once() {
     bytes[data - 4..data].copy_from_slice(&0u32.to_le_bytes());
     bytes.truncate(len as usize - 4);
     std::fs::write(&f, bytes).unwrap();
-    assert_eq!(take(&["verify"], &f).status.code(), Some(1));
-    let o = take(&["recover"], &f);
+    assert_eq!(take_on(&["verify"], &f).status.code(), Some(1));
+    let o = take_on(&["recover"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains("recovered") && text(&o).contains("999 frames"),
         "{}",
         text(&o)
     );
-    let o = take(&["recover"], &f);
+    let o = take_on(&["recover"], &f);
     assert!(text(&o).contains("nothing to change"), "{}", text(&o));
     assert_eq!(
-        take(&["verify", "--pattern", "counter"], &f).status.code(),
+        take_on(&["verify", "--pattern", "counter"], &f).status.code(),
         Some(0)
     );
 }
@@ -109,7 +95,7 @@ fn missing_unreadable_and_non_wav_inputs_say_so_with_code_2() {
     let d = tempfile::tempdir().unwrap();
     let missing = d.path().join("nope.wav");
     for cmd in ["info", "verify", "recover"] {
-        let o = take(&[cmd], &missing);
+        let o = take_on(&[cmd], &missing);
         assert_eq!(o.status.code(), Some(2), "{cmd}");
         assert!(
             text(&o).contains("nope.wav") && text(&o).contains("No such file"),
@@ -120,12 +106,12 @@ fn missing_unreadable_and_non_wav_inputs_say_so_with_code_2() {
     let txt = d.path().join("notes.wav");
     std::fs::write(&txt, b"hello, this is text").unwrap();
     for cmd in ["info", "verify", "recover"] {
-        let o = take(&[cmd], &txt);
+        let o = take_on(&[cmd], &txt);
         assert_eq!(o.status.code(), Some(2), "{cmd}");
         assert!(text(&o).contains("is not a WAV file"), "{}", text(&o));
     }
     let empty = tempfile::tempdir().unwrap();
-    let o = take(&["verify"], empty.path());
+    let o = take_on(&["verify"], empty.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("no .wav files"), "{}", text(&o));
 }
@@ -136,7 +122,7 @@ fn a_take_folder_is_checked_file_by_file() {
     counter_file(d.path(), "a_01.wav", 100);
     counter_file(d.path(), "a_02.wav", 100);
     std::fs::write(d.path().join("a_03.wav"), b"RIFF\x04\x00\x00\x00WAVE").unwrap();
-    let o = take(&["verify"], d.path());
+    let o = take_on(&["verify"], d.path());
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
     assert_eq!(t.matches("OK ").count(), 2, "{t}");
@@ -168,7 +154,7 @@ fn info_lists_markers_from_the_cue_chunk_or_else_the_ixml() {
     std::fs::copy(&f, &cut).unwrap();
     w.finish().unwrap();
 
-    let o = take(&["info"], &f);
+    let o = take_on(&["info"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let t = text(&o);
     assert!(t.contains("markers     2 (from the cue chunk)"), "{t}");
@@ -177,33 +163,33 @@ fn info_lists_markers_from_the_cue_chunk_or_else_the_ixml() {
         t.contains("frame      72000       1.500 s  DROP 480 frames"),
         "{t}"
     );
-    let o = take(&["info", "--json"], &f);
+    let o = take_on(&["info", "--json"], &f);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["marker_source"], "Cue");
     assert_eq!(v["markers"][0]["position"], 24_000);
     assert_eq!(v["markers"][0]["seconds"], 0.5);
     assert_eq!(v["markers"][1]["label"], "DROP 480 frames");
     assert_eq!(v["markers"][1]["seconds"], 1.5);
-    let o = take(&["verify", "--pattern", "counter"], &f);
+    let o = take_on(&["verify", "--pattern", "counter"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
-    let o = take(&["info"], &cut);
+    let o = take_on(&["info"], &cut);
     let t = text(&o);
     assert!(
         t.contains("markers     2 (from the iXML sync points)"),
         "{t}"
     );
     assert!(t.contains("1.500 s  DROP 480 frames"), "{t}");
-    let o = take(&["info", "--json"], &cut);
+    let o = take_on(&["info", "--json"], &cut);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["marker_source"], "Ixml");
     assert_eq!(v["markers"][0]["label"], "XRUN");
     // Recovery of the cut copy keeps the markers and changes nothing the second time.
-    let o = take(&["recover"], &cut);
+    let o = take_on(&["recover"], &cut);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let o = take(&["recover"], &cut);
+    let o = take_on(&["recover"], &cut);
     assert!(text(&o).contains("nothing to change"), "{}", text(&o));
-    let o = take(&["recover"], &f);
+    let o = take_on(&["recover"], &f);
     assert!(text(&o).contains("nothing to change"), "{}", text(&o));
     assert_eq!(capstan_bwf::read(&cut).unwrap().markers.len(), 2);
 }

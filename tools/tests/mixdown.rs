@@ -4,60 +4,10 @@
 //! stems` prints one stem per group; a folder without a mix file, or that is not a take, is
 //! refused with a message and exit code 2.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 mod common;
-use common::capstan;
-
-fn take(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_take"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-const CONFIG: &str = r#"
-scene = "Gig"
-[recorder]
-period_frames = 96
-[mixer]
-board_mix = true
-tracks = [
-    { name = "Kick", input = 0, output = { group = 0 }, pan = -0.3, fader_db = -1.0 },
-    { name = "Snare", input = 1, output = { group = 0 }, pan = 0.2, fader_db = -4.0, invert = true },
-    { name = "Vox", input = 2, output = { group = 1 }, pan = 0.4, fader_db = -2.5 },
-    { name = "Keys", input = [3, 4], output = { group = 1 }, pan = -0.6, trim_db = 3.0 },
-    { name = "Gtr", input = 5, pan = 0.8, fader_db = -6.0 },
-]
-groups = [{ name = "Drums", fader_db = -1.5, pan = 0.1 }, { name = "Vocals" }]
-master = { fader_db = -3.0 }
-"#;
-
-/// Records a take of `seconds` of the sine on six inputs with `config`; returns its folder.
-fn record(dir: &Path, config: &str, seconds: &str) -> PathBuf {
-    let cfg = dir.join("box.toml");
-    std::fs::write(&cfg, config).unwrap();
-    let o = Command::new(capstan())
-        .arg("--config")
-        .arg(&cfg)
-        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
-        .args(["--seconds", seconds, "--fast", "--out"])
-        .arg(dir.join("takes"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    PathBuf::from(out.lines().last().unwrap().trim())
-}
+use common::{band_mix, record_sine as record, take, text};
 
 /// A file's audio: (frames, samples as f32).
 fn audio(p: &Path) -> (u64, Vec<f32>) {
@@ -77,7 +27,7 @@ fn audio(p: &Path) -> (u64, Vec<f32>) {
 fn the_offline_mix_is_the_board_mix_bit_for_bit_and_stems_come_per_group() {
     let d = tempfile::tempdir().unwrap();
     // 1.01 s: the take ends in the middle of a period.
-    let dir = record(d.path(), CONFIG, "1.01");
+    let dir = record(d.path(), &band_mix(true), "1.01");
     let frames = 48_480u64;
     assert!(dir.join("Gig-T001.mix.toml").exists());
     let board = dir.join("Gig-T001_MIX.wav");

@@ -3,52 +3,11 @@
 //! same periods, bit for bit as the offline print, whole or from 0.5 s on; a take without a mix
 //! file plays a plain centred mix of its tracks.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::capstan;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-const CONFIG: &str = r#"
-scene = "Gig"
-[recorder]
-period_frames = 96
-[mixer]
-tracks = [
-    { name = "Kick", input = 0, output = { group = 0 }, pan = -0.3, fader_db = -1.0 },
-    { name = "Snare", input = 1, output = { group = 0 }, pan = 0.2, fader_db = -4.0, invert = true },
-    { name = "Vox", input = 2, output = { group = 1 }, pan = 0.4, fader_db = -2.5 },
-    { name = "Keys", input = [3, 4], output = { group = 1 }, pan = -0.6, trim_db = 3.0 },
-    { name = "Gtr", input = 5, pan = 0.8, fader_db = -6.0 },
-]
-groups = [{ name = "Drums", fader_db = -1.5, pan = 0.1 }, { name = "Vocals" }]
-master = { fader_db = -3.0 }
-"#;
-
-/// Records a take of `seconds` of the sine on six inputs with `config`; returns its folder.
-fn record(dir: &Path, config: &str, seconds: &str) -> PathBuf {
-    let cfg = dir.join("box.toml");
-    std::fs::write(&cfg, config).unwrap();
-    let o = Command::new(capstan())
-        .arg("--config")
-        .arg(&cfg)
-        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
-        .args(["--seconds", seconds, "--fast", "--out"])
-        .arg(dir.join("takes"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    PathBuf::from(out.lines().last().unwrap().trim())
-}
+use common::{band_mix, capstan, record_sine as record, text};
 
 /// Runs `capstan play` with `args`, no config file.
 fn play(args: &[&str]) -> Output {
@@ -100,7 +59,7 @@ fn first_diff(a: &[u32], b: &[u32]) -> Option<usize> {
 fn playback_is_the_offline_mix_bit_for_bit_whole_and_from_half_a_second() {
     let d = tempfile::tempdir().unwrap();
     // 1.01 s: the take ends in the middle of a period.
-    let dir = record(d.path(), CONFIG, "1.01");
+    let dir = record(d.path(), &band_mix(false), "1.01");
     let printed = mixdown(&dir, &d.path().join("offline.wav"));
     assert_eq!(printed.len(), 2 * 48_480);
     assert!(printed.iter().any(|&x| f32::from_bits(x).abs() > 0.05));

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 /// The workspace's root folder.
@@ -40,4 +40,71 @@ pub fn capstan() -> &'static Path {
         assert!(bin.exists(), "no capstan binary at {}", bin.display());
         bin
     })
+}
+
+/// Runs the `take` binary with `args`.
+pub fn take(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(args)
+        .output()
+        .expect("cannot run the take binary")
+}
+
+/// Runs the `take` binary with `args` and then `path`.
+pub fn take_on(args: &[&str], path: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_take"))
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("cannot run the take binary")
+}
+
+/// Standard output then standard error of `o`, as one text.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A band's mix on six inputs: two groups (drums, vocals), pans, faders, a phase-inverted
+/// snare, a stereo keys track, a master fader; with a board mix printed when `board_mix`.
+pub fn band_mix(board_mix: bool) -> String {
+    format!(
+        r#"
+scene = "Gig"
+[recorder]
+period_frames = 96
+[mixer]
+board_mix = {board_mix}
+tracks = [
+    {{ name = "Kick", input = 0, output = {{ group = 0 }}, pan = -0.3, fader_db = -1.0 }},
+    {{ name = "Snare", input = 1, output = {{ group = 0 }}, pan = 0.2, fader_db = -4.0, invert = true }},
+    {{ name = "Vox", input = 2, output = {{ group = 1 }}, pan = 0.4, fader_db = -2.5 }},
+    {{ name = "Keys", input = [3, 4], output = {{ group = 1 }}, pan = -0.6, trim_db = 3.0 }},
+    {{ name = "Gtr", input = 5, pan = 0.8, fader_db = -6.0 }},
+]
+groups = [{{ name = "Drums", fader_db = -1.5, pan = 0.1 }}, {{ name = "Vocals" }}]
+master = {{ fader_db = -3.0 }}
+"#
+    )
+}
+
+/// Records a take of `seconds` of the sine on six inputs with `config` (the `capstan` binary on
+/// the sim board, fast); returns its folder.
+pub fn record_sine(dir: &Path, config: &str, seconds: &str) -> PathBuf {
+    let cfg = dir.join("box.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let o = Command::new(capstan())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
+        .args(["--seconds", seconds, "--fast", "--out"])
+        .arg(dir.join("takes"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    PathBuf::from(out.lines().last().unwrap().trim())
 }
