@@ -85,7 +85,9 @@ fn a_cut_file_fails_verify_then_recovers_once() {
     let o = take_on(&["recover"], &f);
     assert!(text(&o).contains("nothing to change"), "{}", text(&o));
     assert_eq!(
-        take_on(&["verify", "--pattern", "counter"], &f).status.code(),
+        take_on(&["verify", "--pattern", "counter"], &f)
+            .status
+            .code(),
         Some(0)
     );
 }
