@@ -153,7 +153,7 @@ impl Track {
             let n = upto - self.done;
             // Samples straddle pages: check from the first whole sample on.
             let first = self.done.div_ceil(BPS) * BPS;
-            check_range(&f, self, first, n.min(64 * 1024));
+            check_range(&f, self, first, (upto - first).min(64 * 1024));
             let tail = upto.saturating_sub(PAGE).max(first);
             check_range(&f, self, tail, upto - tail);
             nix::fcntl::fallocate(
@@ -245,7 +245,8 @@ fn watch(live: LiveTake, row_frames: u64, done: Arc<AtomicBool>, t0: Instant) ->
     // The unpunched tail, sample by sample.
     for t in &tracks {
         let f = File::open(&t.path).expect("open");
-        let audio = f.metadata().expect("metadata").len() - t.data_start;
+        let w = capstan_bwf::reader::read(&t.path).expect("read the header back");
+        let audio = w.data.as_ref().expect("a data chunk").declared;
         let from = t.done.div_ceil(BPS) * BPS;
         check_range(&f, t, from, audio - from);
     }
