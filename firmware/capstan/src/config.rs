@@ -59,6 +59,9 @@ pub struct RecorderConfig {
     pub period_frames: usize,
     /// Timecode rate written in iXML, e.g. "25/1" or "30000/1001".
     pub timecode_rate: String,
+    /// Seconds of audio kept while stopped (`capstan run`), 0 to 60: REC starts the take that
+    /// far in the past. Costs that many seconds of ring memory.
+    pub pre_roll: f64,
 }
 
 impl Default for RecorderConfig {
@@ -69,6 +72,7 @@ impl Default for RecorderConfig {
             layout: Layout::Mono,
             period_frames: 256,
             timecode_rate: "25/1".into(),
+            pre_roll: 0.0,
         }
     }
 }
@@ -221,6 +225,12 @@ impl Config {
                 r.ring_seconds
             ));
         }
+        if !(0.0..=60.0).contains(&r.pre_roll) {
+            return Err(format!(
+                "recorder.pre_roll = {}: use 0 to 60 seconds (0, the default, records from REC on)",
+                r.pre_roll
+            ));
+        }
         if !(16..=8192).contains(&r.period_frames) {
             return Err(format!(
                 "recorder.period_frames = {}: use 16 to 8192 frames (256 is the default)",
@@ -344,6 +354,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 3") && e.contains("ring_secs"), "{e}");
+        let e = Config::parse("[recorder]\npre_roll = 90\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("recorder.pre_roll = 90: use 0 to 60"), "{e}");
+        let c = Config::parse("[recorder]\npre_roll = 5\n", "box.toml").unwrap();
+        assert_eq!(c.recorder.pre_roll, 5.0);
         let e = Config::parse("[recorder]\ncommit_interval = 0\n", "box.toml")
             .unwrap_err()
             .to_string();

@@ -6,10 +6,10 @@ use std::time::Duration;
 use capstan_board::audio::alsa::{AlsaPlayback, HwRequest, DEFAULT_FORMATS};
 
 use crate::playback::{PacedSink, Playing};
-use crate::recorder::{TakeReport, TakeRequest};
+use crate::recorder::TakeReport;
 use crate::transport::{Alert, Command, EngineFault, Event};
 
-use super::{App, AppError, AudioInput, Recording};
+use super::{App, AppError, AudioInput};
 
 impl App {
     /// Does what the transport asks.
@@ -28,16 +28,10 @@ impl App {
                 self.start(take, now)?;
             }
             Command::StopTake { .. } => {
-                if let Some(r) = self.recording.take() {
-                    let report = r.stop();
-                    self.finished(report);
-                }
+                self.end_take();
             }
             Command::NewTake { opened, .. } => {
-                if let Some(r) = self.recording.take() {
-                    let report = r.stop();
-                    self.finished(report);
-                }
+                self.end_take();
                 self.start(opened, now)?;
             }
             Command::AddMarker { at } => match self.recording.as_mut() {
@@ -54,9 +48,13 @@ impl App {
                     tracing::error!("cannot play: {e}");
                     self.say(format!("cannot play: {e}"), now);
                     self.transport.handle(Event::PlaybackEnded { at: now });
+                    self.resume_input();
                 }
             },
-            Command::StopPlayback => self.stop_playback(),
+            Command::StopPlayback => {
+                self.stop_playback();
+                self.resume_input();
+            }
             Command::Armed(tracks) => {
                 self.say(format!("{} tracks armed", tracks.count()), now);
             }
@@ -72,40 +70,22 @@ impl App {
         Ok(())
     }
 
-    /// Opens the input and starts take `number` on a recorder thread.
-    fn start(&mut self, number: u32, now: Duration) -> Result<(), AppError> {
-        let source = match self.options.input.open() {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!("cannot open {}: {e}", self.options.input.describe());
-                let fault = Event::Fault {
-                    fault: EngineFault::DeviceFailed,
-                    at: now,
-                };
-                for command in self.transport.handle(fault).iter() {
-                    self.carry_out(*command, now)?;
-                }
-                self.say(format!("cannot record: {e}"), now);
-                return Ok(());
-            }
-        };
-        let req = TakeRequest {
-            config: self.options.config.clone(),
-            out: self.options.out.clone(),
-            frames: None,
-            writer: Default::default(),
-            audio: self.options.audio.clone(),
-        };
-        self.recording = Some(Recording::start(source, req, number)?);
-        Ok(())
-    }
-
     /// Plays the last take in the out folder to the monitor device (on the sim board: in real
     /// time, to nowhere); returns its name.
     fn start_playback(&mut self) -> Result<String, String> {
         self.stop_playback();
         let dir = crate::playback::takes::last_take(&self.options.out)?;
         let priority = self.options.audio.priority;
+        if matches!(
+            self.options.input,
+            AudioInput::Device {
+                monitor: Some(_),
+                ..
+            }
+        ) {
+            // The running input holds the monitor device: it pauses while PLAY plays.
+            self.pause_input();
+        }
         let playing = match &self.options.input {
             AudioInput::Sim { .. } => {
                 Playing::start(&dir, 0, priority, |mix| Ok(PacedSink::new(mix.rate)))?

@@ -1,5 +1,6 @@
 //! Where the box's takes get their audio: the sim board's test signal or an ALSA capture
-//! device, opened afresh for each take with a monitor that keeps the meters.
+//! device, with a monitor that keeps the meters. The box opens it once and keeps it running
+//! (meters live, pre-roll filling) while takes come and go.
 
 use std::sync::Arc;
 
@@ -8,7 +9,9 @@ use capstan_board::audio::{
     CaptureSource, DeviceFormat, OpenError, PlaybackSink, Signal, SimSource, StreamSpec,
 };
 
-use crate::engine::{Meters, Monitor};
+use crate::config::Config;
+use crate::engine::{ring, Meters, Monitor};
+use crate::recorder::{stream, AudioOptions, InputStream};
 
 /// The audio input of the box.
 #[derive(Debug, Clone)]
@@ -111,6 +114,51 @@ impl AudioInput {
             }
         }
     }
+}
+
+impl AudioInput {
+    /// Opens the input and starts it running with the config's ring and pre-roll, after
+    /// checking the ring fits in the memory the box has free; the ring's reading end goes to
+    /// the standby thread. The message of an error says what to change.
+    pub fn start(&self, cfg: &Config, audio: &AudioOptions) -> Result<InputStream, String> {
+        let source = self
+            .open()
+            .map_err(|e| format!("cannot open {}: {e}", self.describe()))?;
+        let pre_roll = cfg.recorder.pre_roll;
+        let mut input = match source {
+            TakeSource::Sim(s, m) => start_stream(s, m, cfg, pre_roll, audio),
+            TakeSource::Device(d, m) => start_stream(d, m, cfg, pre_roll, audio),
+        }?;
+        input.standby().map_err(|e| e.to_string())?;
+        Ok(input)
+    }
+}
+
+/// Sizes the ring for `source`, checks it against the free memory, logs it and starts the
+/// input.
+fn start_stream<S: CaptureSource + 'static>(
+    source: S,
+    monitor: Monitor,
+    cfg: &Config,
+    pre_roll: f64,
+    audio: &AudioOptions,
+) -> Result<InputStream, String> {
+    let spec = source.spec();
+    let period = source.period_frames();
+    let plan = stream::ring_plan(spec, cfg.recorder.ring_seconds, pre_roll, period);
+    crate::recorder::log_ring(&plan, spec, period, cfg, pre_roll);
+    if let Ok(available) = ring::mem_available() {
+        plan.check_memory(spec, available).map_err(|e| {
+            if pre_roll > 0.0 {
+                format!("{e}; or lower recorder.pre_roll ({pre_roll} s)")
+            } else {
+                e.to_string()
+            }
+        })?;
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    InputStream::start(source, Some(monitor), plan, pre_roll, None, audio, stop)
+        .map_err(|e| e.to_string())
 }
 
 /// Opens the monitor's playback device in stereo at the capture's rate.

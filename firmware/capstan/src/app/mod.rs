@@ -11,6 +11,7 @@ mod commands;
 mod input;
 mod recording;
 mod screen;
+mod standby;
 mod status;
 mod statvfs;
 
@@ -26,7 +27,7 @@ use capstan_board::profile::POLL_INTERVAL;
 use capstan_ui::UiState;
 
 use crate::config::Config;
-use crate::recorder::{AudioOptions, RecordError, TakeReport};
+use crate::recorder::{AudioOptions, InputStream, RecordError, TakeReport};
 use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig};
 
 pub use board::{display_config, open_board};
@@ -95,6 +96,9 @@ pub struct App {
     options: AppOptions,
     board: Board,
     transport: Transport,
+    /// The audio input, running from start to end (meters live, pre-roll filling); `None`
+    /// until it opens, after its device failed, and while PLAY needs its monitor device.
+    input: Option<InputStream>,
     recording: Option<Recording>,
     /// The take PLAY is playing back.
     playing: Option<crate::playback::Playing>,
@@ -130,6 +134,7 @@ impl App {
             options,
             board,
             transport,
+            input: None,
             recording: None,
             playing: None,
             status: StatusBoard::new(names),
@@ -146,6 +151,8 @@ impl App {
     /// Runs the loop until [`AppOptions::until`] or [`AppOptions::quit`]; returns every take
     /// recorded, oldest first.
     pub fn run(mut self) -> Result<Vec<TakeReport>, AppError> {
+        // A missing input is reported here and tried again at REC.
+        let _ = self.open_input();
         let wall = Instant::now();
         let result = loop {
             let now = match self.step(wall) {
@@ -157,11 +164,12 @@ impl App {
                 break Ok(());
             }
         };
-        if let Some(r) = self.recording.take() {
-            let report = r.stop();
-            self.finished(report);
-        }
+        self.end_take();
         self.stop_playback();
+        if let Some(input) = self.input.take() {
+            let exit = input.stop();
+            tracing::info!("audio input closed ({exit:?})");
+        }
         result.map(|()| self.takes)
     }
 
@@ -178,14 +186,13 @@ impl App {
             std::thread::sleep(now.saturating_sub(wall.elapsed()));
         }
         if self.recording.as_ref().is_some_and(|r| r.has_ended()) {
-            let r = self.recording.take().expect("checked above");
-            let report = r.stop();
-            let fault = commands::fault_of(&report);
-            self.finished(report);
-            events.push(Event::Fault { fault, at: now });
+            if let Some(fault) = self.end_take() {
+                events.push(Event::Fault { fault, at: now });
+            }
         }
         if self.playing.as_ref().is_some_and(|p| p.has_ended()) {
             self.stop_playback();
+            self.resume_input();
             events.push(Event::PlaybackEnded { at: now });
         }
         events.push(Event::Tick { at: now });
@@ -236,6 +243,7 @@ impl App {
             status::View {
                 transport: &self.transport,
                 recording: self.recording.as_ref(),
+                meters: self.input.as_ref().and_then(|i| i.meters()).map(|m| &**m),
                 scene: &self.options.config.scene,
                 input: &self.options.input,
                 free,

@@ -1,5 +1,7 @@
-//! A take being recorded on a thread of its own: [`crate::recorder::record_take_live`] runs
-//! there until its stop flag is set; the UI reads its counters and asks for markers meanwhile.
+//! A take being recorded on a thread of its own from the running input:
+//! [`crate::recorder::record_take_running`] runs there until its stop flag is set; the UI reads
+//! its counters and asks for markers meanwhile. The ring's reading end comes back with the
+//! take's report.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -9,16 +11,21 @@ use std::time::Duration;
 use capstan_ui::BufferFill;
 
 use crate::engine::Meters;
-use crate::recorder::{record_take_live, LiveTake, RecordError, TakeReport, TakeRequest};
+use crate::recorder::stream::StreamShared;
+use crate::recorder::{
+    record_take_running, LiveTake, RecordError, RingTap, TakeReport, TakeRequest,
+};
 
-use super::input::TakeSource;
 use super::AppError;
+
+/// What the writer thread hands back: the take's report and the ring's reading end.
+type Finished = (Result<TakeReport, RecordError>, RingTap);
 
 /// A running take.
 pub struct Recording {
     live: LiveTake,
     stop: Arc<AtomicBool>,
-    thread: JoinHandle<Result<TakeReport, RecordError>>,
+    thread: JoinHandle<Finished>,
     meters: Arc<Meters>,
     rate: u32,
     /// The transport's number of the take.
@@ -28,20 +35,28 @@ pub struct Recording {
 }
 
 impl Recording {
-    /// Starts recording `source` on a new thread as the transport's take `number`.
-    pub fn start(source: TakeSource, req: TakeRequest, number: u32) -> Result<Recording, AppError> {
+    /// Starts recording on a new thread, as the transport's take `number`, from the running
+    /// input `input` whose ring's reading end is `tap`: REC was pressed at stream position
+    /// `rec` (wall time `rec_time`), and the take begins the input's pre-roll before it.
+    /// On error the reading end is handed back.
+    pub fn start(
+        tap: RingTap,
+        input: StreamShared,
+        meters: Arc<Meters>,
+        (rec, rec_time): (u64, chrono::DateTime<chrono::Local>),
+        req: TakeRequest,
+        number: u32,
+    ) -> Result<Recording, AppError> {
         let live = LiveTake::new();
         let stop = Arc::new(AtomicBool::new(false));
-        let rate = source.spec().rate;
-        let meters = source.meters();
+        let rate = input.spec.rate;
         let (l, s) = (live.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("capstan-writer".into())
-            .spawn(move || match source {
-                TakeSource::Sim(src, monitor) => record_take_live(src, Some(monitor), &req, s, &l),
-                TakeSource::Device(src, monitor) => {
-                    record_take_live(src, Some(monitor), &req, s, &l)
-                }
+            .spawn(move || {
+                let mut tap = tap;
+                let report = record_take_running(&mut tap, &input, rec, rec_time, &req, &s, &l);
+                (report, tap)
             })
             .map_err(AppError::Thread)?;
         Ok(Recording {
@@ -121,12 +136,13 @@ impl Recording {
         self.thread.is_finished()
     }
 
-    /// Stops the take and waits for its files to be closed.
-    pub fn stop(self) -> Result<TakeReport, AppError> {
-        self.stop.store(true, Ordering::Relaxed);
+    /// Stops the take and waits for its files to be closed; the ring's reading end comes back
+    /// with the report (none if the writer thread panicked).
+    pub fn stop(self) -> (Result<TakeReport, AppError>, Option<RingTap>) {
+        self.stop.store(true, Ordering::Release);
         match self.thread.join() {
-            Ok(result) => result.map_err(AppError::Record),
-            Err(_) => Err(AppError::WriterPanicked),
+            Ok((result, tap)) => (result.map_err(AppError::Record), Some(tap)),
+            Err(_) => (Err(AppError::WriterPanicked), None),
         }
     }
 }

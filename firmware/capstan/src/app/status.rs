@@ -7,6 +7,7 @@ use std::time::Duration;
 use capstan_board::leds::Warnings;
 use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
 
+use crate::engine::Meters;
 use crate::transport::{EngineFault, State, Transport};
 
 use super::input::AudioInput;
@@ -28,6 +29,8 @@ pub struct View<'a> {
     pub transport: &'a Transport,
     /// The take being recorded, if any.
     pub recording: Option<&'a Recording>,
+    /// The running input's meters (live while stopped too), if the input runs.
+    pub meters: Option<&'a Meters>,
     /// The scene, for the next take's name.
     pub scene: &'a str,
     /// The input, for the data rate.
@@ -101,15 +104,16 @@ impl StatusBoard {
                     self.drop_runs += 1;
                 }
                 ui.drops = r.xruns() + self.drop_runs;
-                let meters = r.meters();
-                for (c, peak) in peaks.iter_mut().enumerate().take(meters.channels()) {
-                    *peak = dbfs(meters.take_peak(c));
-                    self.clipped[c] |= meters.clips(c) > 0;
-                }
             }
             None => {
                 ui.take = take_name(view.scene, view.transport.next_take());
                 ui.elapsed = Duration::ZERO;
+            }
+        }
+        if let Some(meters) = view.meters.or(view.recording.map(Recording::meters)) {
+            for (c, peak) in peaks.iter_mut().enumerate().take(meters.channels()) {
+                *peak = dbfs(meters.take_peak(c));
+                self.clipped[c] |= meters.clips(c) > 0;
             }
         }
         ui.buffer = view.recording.map(Recording::buffer);

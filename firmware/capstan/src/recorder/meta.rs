@@ -47,8 +47,11 @@ pub struct TakeMeta {
     pub project: String,
     /// Take name and folder.
     pub take: TakeName,
-    /// When the take's first sample was captured (local time).
-    pub start: DateTime<Local>,
+    /// When REC was pressed (local time): the take's first sample is `pre_roll` frames
+    /// earlier.
+    pub rec: DateTime<Local>,
+    /// Frames of the take before REC (the pre-roll it holds; 0 without pre-roll).
+    pub pre_roll: u64,
     /// Timecode rate for iXML.
     pub timecode_rate: String,
     /// iXML FAMILY_UID shared by the take's files.
@@ -61,9 +64,35 @@ pub struct TakeMeta {
 pub type FileTracks<'a> = &'a [(u32, String)];
 
 impl TakeMeta {
+    /// Samples since local midnight at the take's first sample, at `rate`: REC's, less the
+    /// pre-roll (through midnight when the pre-roll began the day before).
+    pub fn time_reference(&self, rate: u32) -> u64 {
+        let day = 86_400 * u64::from(rate);
+        (samples_since_midnight(&self.rec, rate) + day - self.pre_roll % day) % day
+    }
+
+    /// When the take's first sample was captured (local time), at `rate`.
+    pub fn start(&self, rate: u32) -> DateTime<Local> {
+        let nanos = self.pre_roll.saturating_mul(1_000_000_000) / u64::from(rate.max(1));
+        self.rec - chrono::Duration::nanoseconds(nanos as i64)
+    }
+
+    /// The iXML NOTE of a take with pre-roll: how much of it came before REC.
+    pub fn pre_roll_note(&self, rate: u32) -> String {
+        if self.pre_roll == 0 {
+            return String::new();
+        }
+        format!(
+            "pre-roll {:.2} s ({} frames before REC).",
+            self.pre_roll as f64 / f64::from(rate),
+            self.pre_roll
+        )
+    }
+
     /// The bext and iXML of one file of the take (`index` 0-based among the take's files).
     pub fn file_meta(&self, spec: WavSpec, index: usize, tracks: FileTracks<'_>) -> FileMeta {
-        let tref = samples_since_midnight(&self.start, spec.sample_rate);
+        let tref = self.time_reference(spec.sample_rate);
+        let start = self.start(spec.sample_rate);
         let mut description = format!(
             "sSCENE={}\r\nsTAKE={}\r\n",
             self.take.scene, self.take.number
@@ -95,14 +124,13 @@ impl TakeMeta {
         let r: [u8; 8] = random_bytes();
         let serial = u64::from_le_bytes(r) % 1_000_000_000_000;
         let rnd = u64::from_le_bytes(random_bytes::<8>()) % 1_000_000_000;
-        let originator_reference =
-            format!("XXCAP{serial:012}{}{rnd:09}", self.start.format("%H%M%S"));
+        let originator_reference = format!("XXCAP{serial:012}{}{rnd:09}", start.format("%H%M%S"));
         let bext = Bext {
             description,
             originator: "Capstan".into(),
             originator_reference,
-            origination_date: self.start.format("%Y-%m-%d").to_string(),
-            origination_time: self.start.format("%H:%M:%S").to_string(),
+            origination_date: start.format("%Y-%m-%d").to_string(),
+            origination_time: start.format("%H:%M:%S").to_string(),
             time_reference: tref,
             version: 2,
             umid: basic_umid(random_bytes()),
@@ -114,9 +142,9 @@ impl TakeMeta {
             project: self.project.clone(),
             scene: self.take.scene.clone(),
             take: self.take.number.to_string(),
-            tape: self.start.format("%Y%m%d").to_string(),
+            tape: start.format("%Y%m%d").to_string(),
             circled: false,
-            note: String::new(),
+            note: self.pre_roll_note(spec.sample_rate),
             file_uid: hex(&random_bytes::<16>()),
             master_speed: self.timecode_rate.clone(),
             timecode_rate: self.timecode_rate.clone(),
@@ -176,6 +204,49 @@ mod tests {
     fn time_reference_counts_samples_since_midnight() {
         let t = Local.with_ymd_and_hms(2026, 11, 23, 1, 0, 2).unwrap();
         assert_eq!(samples_since_midnight(&t, 48000), 3602 * 48000);
+    }
+
+    fn take_meta(rec: DateTime<Local>, pre_roll: u64) -> TakeMeta {
+        TakeMeta {
+            project: "P".into(),
+            take: super::super::naming::TakeName {
+                dir: "/tmp/S01-T001".into(),
+                scene: "S01".into(),
+                number: 1,
+            },
+            rec,
+            pre_roll,
+            timecode_rate: "25/1".into(),
+            family_uid: new_family_uid(),
+            total_files: 1,
+        }
+    }
+
+    #[test]
+    fn pre_roll_moves_the_start_back_in_bext_and_ixml_alike() {
+        let rec = Local.with_ymd_and_hms(2026, 11, 23, 1, 0, 2).unwrap();
+        let tm = take_meta(rec, 2 * 48000 + 24000);
+        let spec = WavSpec {
+            channels: 1,
+            sample_rate: 48000,
+            format: capstan_bwf::SampleFormat::I24,
+        };
+        let m = tm.file_meta(spec, 0, &[(0, "Kick".into())]);
+        assert_eq!(m.bext.time_reference, 3602 * 48000 - 120_000);
+        assert_eq!(
+            m.ixml.timestamp_samples_since_midnight,
+            m.bext.time_reference
+        );
+        assert_eq!(m.bext.origination_time, "00:59:59");
+        assert!(m.ixml.note.contains("pre-roll 2.50 s"), "{}", m.ixml.note);
+        // A pre-roll reaching back over midnight starts the day before.
+        let early = Local.with_ymd_and_hms(2026, 11, 23, 0, 0, 1).unwrap();
+        let m = take_meta(early, 2 * 48000).file_meta(spec, 0, &[(0, "Kick".into())]);
+        assert_eq!(m.bext.time_reference, 86_399 * 48000);
+        assert_eq!(m.bext.origination_date, "2026-11-22");
+        let none = take_meta(rec, 0).file_meta(spec, 0, &[(0, "Kick".into())]);
+        assert_eq!(none.bext.time_reference, 3602 * 48000);
+        assert_eq!(none.ixml.note, "");
     }
 
     #[test]

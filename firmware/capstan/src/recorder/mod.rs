@@ -9,10 +9,12 @@ pub mod mix;
 pub mod naming;
 pub mod recovery;
 pub mod space;
+pub mod stream;
+pub mod tap;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use capstan_board::audio::{CaptureSource, StreamSpec};
@@ -21,13 +23,13 @@ use capstan_bwf::writer::{FinishedFile, WriteError, WriterOptions};
 use capstan_bwf::WavSpec;
 
 use crate::config::{Config, Layout};
-use crate::engine::{
-    ring::EVENT_CAPACITY, CaptureEngine, EngineEvent, EngineExit, LossKind, Monitor, RingPlan,
-};
-use files::TakeFiles;
+use crate::engine::{EngineEvent, EngineExit, EngineStats, LossKind, Monitor, RingPlan};
 pub use live::{LiveTake, MarkRequest};
 use losses::LossMarkers;
 use meta::TakeMeta;
+use files::TakeFiles;
+pub use stream::InputStream;
+pub use tap::RingTap;
 
 /// What to record.
 #[derive(Debug, Clone)]
@@ -96,6 +98,13 @@ pub struct TakeReport {
     pub exit: EngineExit,
     /// A failure that ended the take early (the files are closed and valid up to it).
     pub failure: Option<String>,
+    /// Stream position of the take's first frame: frames since the input was opened (0 when
+    /// it was opened for this take).
+    pub first_frame: u64,
+    /// Frames of the take before REC (its pre-roll).
+    pub pre_roll: u64,
+    /// When REC was pressed (local time): the take's first frame is `pre_roll` frames earlier.
+    pub rec_time: chrono::DateTime<chrono::Local>,
 }
 
 /// The take's notes: every loss, in words, for the iXML NOTE and the log.
@@ -151,7 +160,8 @@ pub fn record_take_with_monitor<S: CaptureSource + 'static>(
 }
 
 /// [`record_take_with_monitor`], sharing the take's counters and name through `live` as it
-/// records, and putting the markers asked for there on every file.
+/// records, and putting the markers asked for there on every file. The input is opened for
+/// this take alone: the take begins with the stream, without pre-roll.
 pub fn record_take_live<S: CaptureSource + 'static>(
     source: S,
     monitor: Option<Monitor>,
@@ -161,300 +171,516 @@ pub fn record_take_live<S: CaptureSource + 'static>(
 ) -> Result<TakeReport, RecordError> {
     let spec: StreamSpec = source.spec();
     let cfg = &req.config;
-    let plan = RingPlan::new(spec, cfg.recorder.ring_seconds, source.period_frames());
+    let plan = stream::ring_plan(spec, cfg.recorder.ring_seconds, 0.0, source.period_frames());
+    log_ring(&plan, spec, source.period_frames(), cfg, 0.0);
+    let mut monitor = monitor;
+    let start = TakeStart {
+        rec: chrono::Local::now(),
+        pre_roll: 0,
+    };
+    let open = OpenTake::create(req, spec, &start, monitor.as_mut(), live)?;
+    let mut input = InputStream::start(source, monitor, plan, 0.0, req.frames, &req.audio, stop)?;
+    let mut tap = input
+        .take_tap()
+        .expect("a stream just started holds its reading end");
+    let never = AtomicBool::new(false);
+    let feed = Feed {
+        tap: &mut tap,
+        stats: input.stats(),
+        exit: input.exit(),
+        first: 0,
+        stop: &never,
+    };
+    let mut report = open.record(feed, req, live);
+    drop(tap);
+    report.exit = input.stop();
+    if let EngineExit::DeviceFailed(why) = report.exit {
+        report
+            .failure
+            .get_or_insert_with(|| format!("the audio device failed: {why}"));
+    }
+    Ok(report)
+}
+
+/// Logs the ring an input runs with: its length and memory, and what it is made of.
+pub fn log_ring(
+    plan: &RingPlan,
+    spec: StreamSpec,
+    period_frames: usize,
+    cfg: &Config,
+    pre_roll: f64,
+) {
+    let pre = if pre_roll > 0.0 {
+        let bytes = pre_roll * f64::from(spec.rate) * spec.frame_bytes() as f64;
+        format!(
+            " ({:.1} s against storage stalls + {pre_roll:.1} s of pre-roll, {:.1} MB)",
+            cfg.recorder.ring_seconds,
+            bytes / 1e6
+        )
+    } else {
+        String::new()
+    };
     tracing::info!(
-        "ring: {plan} for {} channels at {} Hz, {}-bit; period {} frames; commit every {:.2} s",
+        "ring: {plan}{pre} for {} channels at {} Hz, {}-bit; period {} frames; commit every {:.2} s",
         spec.channels,
         spec.rate,
         spec.format.cli_name(),
-        source.period_frames(),
+        period_frames,
         cfg.recorder.commit_interval
     );
-    let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| {
-        RecordError::TakeFolder {
-            out: req.out.clone(),
-            source,
-        }
-    })?;
-    let wav = WavSpec {
-        channels: spec.channels,
-        sample_rate: spec.rate,
-        format: spec.format,
+}
+
+/// Records a take from an input that is already running (the box): the take begins `pre_roll`
+/// seconds of stream before `rec` (the stream position when REC was pressed, at wall time
+/// `rec_time`), or with the oldest frame the ring still holds, and ends when `stop` is set
+/// or the input stops. The ring's reading end `tap` stays with the caller for the input's
+/// next take.
+#[allow(clippy::too_many_arguments)]
+pub fn record_take_running(
+    tap: &mut RingTap,
+    input: &stream::StreamShared,
+    rec: u64,
+    rec_time: chrono::DateTime<chrono::Local>,
+    req: &TakeRequest,
+    stop: &AtomicBool,
+    live: &LiveTake,
+) -> Result<TakeReport, RecordError> {
+    let spec = input.spec;
+    tap.ready();
+    let from = rec.saturating_sub(input.pre_roll as u64);
+    for e in tap.discard_before(from) {
+        tracing::warn!(
+            "{:?} at stream frame {} before the take's pre-roll",
+            e.kind,
+            e.position
+        );
+    }
+    let first = tap.position();
+    let start = TakeStart {
+        rec: rec_time,
+        pre_roll: rec.saturating_sub(first),
     };
-    let channels = usize::from(spec.channels);
-    let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
-        Layout::Mono => (0..channels)
-            .map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
-            .collect(),
-        Layout::Poly => vec![(take.poly_file(), 0..channels)],
+    if start.pre_roll > 0 {
+        tracing::info!(
+            "pre-roll: the take begins {:.2} s ({} frames) before REC",
+            start.pre_roll as f64 / f64::from(spec.rate),
+            start.pre_roll
+        );
+    }
+    let open = OpenTake::create(req, spec, &start, None, live)?;
+    let feed = Feed {
+        tap,
+        stats: &input.stats,
+        exit: &input.exit,
+        first,
+        stop,
     };
-    let start = chrono::Local::now();
-    let tm = TakeMeta {
-        project: cfg.project.clone(),
-        take: take.clone(),
-        start,
-        timecode_rate: cfg.recorder.timecode_rate.clone(),
-        family_uid: meta::new_family_uid(),
-        total_files: groups.len() as u32,
-    };
-    let mut ixmls = Vec::with_capacity(groups.len());
-    let specs: Vec<_> = groups
-        .into_iter()
-        .enumerate()
-        .map(|(i, (path, chans))| {
-            let tracks: Vec<(u32, String)> = chans
-                .clone()
-                .map(|c| (c as u32, cfg.track_name(c)))
-                .collect();
-            let m = tm.file_meta(
-                WavSpec {
-                    channels: chans.len() as u16,
-                    ..wav
-                },
-                i,
-                &tracks,
+    let mut report = open.record(feed, req, live);
+    if let Some(EngineExit::DeviceFailed(why)) = input.exit.get() {
+        report.exit = EngineExit::DeviceFailed(why);
+        report
+            .failure
+            .get_or_insert_with(|| format!("the audio device failed: {why}"));
+    }
+    Ok(report)
+}
+
+/// When a take begins: REC's wall time and the frames of pre-roll before it.
+struct TakeStart {
+    rec: chrono::DateTime<chrono::Local>,
+    pre_roll: u64,
+}
+
+/// Where a take's frames come from.
+struct Feed<'a> {
+    /// The ring's reading end.
+    tap: &'a mut RingTap,
+    /// The input's counters.
+    stats: &'a EngineStats,
+    /// Set once the audio thread has stopped.
+    exit: &'a OnceLock<EngineExit>,
+    /// Stream position of the take's first frame.
+    first: u64,
+    /// Set to end the take while the input goes on.
+    stop: &'a AtomicBool,
+}
+
+/// A take whose folder and files exist, headers on the card, no frame written yet.
+struct OpenTake {
+    take: naming::TakeName,
+    spec: StreamSpec,
+    files: TakeFiles,
+    print: Option<mix::TakePrint>,
+    ixmls: Vec<Ixml>,
+    /// The iXML NOTE's first part: the pre-roll.
+    pre_roll_note: String,
+    /// Frames of the take before REC.
+    pre_roll: u64,
+    /// When REC was pressed.
+    rec_time: chrono::DateTime<chrono::Local>,
+}
+
+impl OpenTake {
+    /// Makes the take's folder and files and syncs their headers; `monitor` gets the board mix
+    /// to print, if the config asks for one.
+    fn create(
+        req: &TakeRequest,
+        spec: StreamSpec,
+        start: &TakeStart,
+        monitor: Option<&mut Monitor>,
+        live: &LiveTake,
+    ) -> Result<OpenTake, RecordError> {
+        let cfg = &req.config;
+        let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| {
+            RecordError::TakeFolder {
+                out: req.out.clone(),
+                source,
+            }
+        })?;
+        let wav = WavSpec {
+            channels: spec.channels,
+            sample_rate: spec.rate,
+            format: spec.format,
+        };
+        let channels = usize::from(spec.channels);
+        let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
+            Layout::Mono => (0..channels)
+                .map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
+                .collect(),
+            Layout::Poly => vec![(take.poly_file(), 0..channels)],
+        };
+        let tm = TakeMeta {
+            project: cfg.project.clone(),
+            take: take.clone(),
+            rec: start.rec,
+            pre_roll: start.pre_roll,
+            timecode_rate: cfg.recorder.timecode_rate.clone(),
+            family_uid: meta::new_family_uid(),
+            total_files: groups.len() as u32,
+        };
+        let mut ixmls = Vec::with_capacity(groups.len());
+        let specs: Vec<_> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, (path, chans))| {
+                let tracks: Vec<(u32, String)> = chans
+                    .clone()
+                    .map(|c| (c as u32, cfg.track_name(c)))
+                    .collect();
+                let m = tm.file_meta(
+                    WavSpec {
+                        channels: chans.len() as u16,
+                        ..wav
+                    },
+                    i,
+                    &tracks,
+                );
+                ixmls.push(m.ixml.clone());
+                (path, chans, m)
+            })
+            .collect();
+        let mut files = TakeFiles::create(wav, specs, req.writer)?;
+        let print = mix::TakePrint::start(&tm, monitor, cfg, req.writer)?;
+        // Every header reaches the card before the first frame: a cut at any moment leaves files
+        // that say what they hold.
+        files.commit()?;
+        sync_dir(&take.dir);
+        sync_dir(&req.out);
+        tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
+        let _ = live.take.set(take.clone());
+        Ok(OpenTake {
+            pre_roll_note: tm.pre_roll_note(spec.rate),
+            pre_roll: start.pre_roll,
+            rec_time: start.rec,
+            take,
+            spec,
+            files,
+            print,
+            ixmls,
+        })
+    }
+
+    /// Writes the take from `feed` until its stop flag is set or the input stops, then closes
+    /// the files. Every loss between the take's first and last frame is counted at its take
+    /// position, the pre-roll's included.
+    fn record(self, feed: Feed<'_>, req: &TakeRequest, live: &LiveTake) -> TakeReport {
+        let OpenTake {
+            take,
+            spec,
+            mut files,
+            mut print,
+            ixmls,
+            pre_roll_note,
+            pre_roll,
+            rec_time,
+        } = self;
+        let Feed {
+            tap,
+            stats,
+            exit,
+            first,
+            stop,
+        } = feed;
+        let cfg = &req.config;
+        let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
+        let fb = spec.frame_bytes();
+        let interval = cfg.commit_interval();
+        let mut last_commit = Instant::now();
+        let reserve = space::reserve_bytes(
+            fb as u64 * u64::from(spec.rate),
+            2.0 * cfg.recorder.commit_interval + 1.0,
+            ixmls.len(),
+        );
+        let mut losses: Vec<EngineEvent> = Vec::new();
+        let mut marks = LossMarkers::default();
+        let mut losses_in_ixml = 0;
+        let events_lost0 = stats.events_lost.load(Ordering::Relaxed);
+        let take_stats = &live.stats;
+        let note_now = |losses: &[EngineEvent]| {
+            let (dropped, xruns) = loss_counts(losses);
+            let lost = loss_note(
+                spec.rate,
+                dropped,
+                xruns,
+                losses,
+                stats.events_lost.load(Ordering::Relaxed) - events_lost0,
             );
-            ixmls.push(m.ixml.clone());
-            (path, chans, m)
-        })
-        .collect();
-    let mut files = TakeFiles::create(wav, specs, req.writer)?;
-    let mut monitor = monitor;
-    let mut print = mix::TakePrint::start(&tm, monitor.as_mut(), cfg, req.writer)?;
-    // Every header reaches the card before the first frame: a cut at any moment leaves files
-    // that say what they hold.
-    files.commit()?;
-    sync_dir(&take.dir);
-    sync_dir(&req.out);
-    tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
-    let _ = live.take.set(take.clone());
-
-    let (producer, mut consumer) = plan.build();
-    let (ev_tx, mut ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
-    let stats = live.stats.clone();
-    let mut engine = CaptureEngine::new(
-        source,
-        producer,
-        ev_tx,
-        stats.clone(),
-        stop.clone(),
-        req.frames,
-    );
-    if let Some(m) = monitor {
-        engine = engine.with_monitor(m);
-    }
-    if let Some((secs, length)) = req.audio.stall {
-        engine = engine.with_stall((secs * f64::from(spec.rate)) as u64, length);
-    }
-    if req.audio.lock_memory {
-        match capstan_board::realtime::lock_memory() {
-            Ok(()) => tracing::info!("memory locked (ring and audio buffers stay in RAM)"),
-            Err(e) => tracing::warn!(
-                "cannot lock memory ({e}): {}; recording anyway, a page fault may cause an xrun",
-                capstan_board::realtime::advice(&e)
-            ),
+            [pre_roll_note.as_str(), lost.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut failure = None;
+        // Where the take ends (stream position), once its stop flag is seen.
+        let mut end: Option<u64> = None;
+        let mut ended_by_input = false;
+        loop {
+            if end.is_none() && stop.load(Ordering::Acquire) {
+                end = Some(stats_position(stats));
+            }
+            let input_done = exit.get().is_some();
+            let avail = tap.ready();
+            for e in tap.losses_before(tap.position() + avail as u64) {
+                let e = EngineEvent {
+                    position: e.position - first,
+                    ..e
+                };
+                match e.kind {
+                    LossKind::Xrun => {
+                        tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem())
+                    }
+                    LossKind::RingOverflow => {
+                        tracing::warn!(
+                            "DROPPED {} frames at frame {} of take {}: the card is too slow",
+                            e.frames,
+                            e.position,
+                            take.stem()
+                        )
+                    }
+                }
+                for (at, label) in marks.push(&e) {
+                    files.mark(at, &label);
+                }
+                losses.push(e);
+            }
+            for m in live.take_marks() {
+                files.mark(m.position, &m.label);
+            }
+            let left = end.map_or(usize::MAX, |e| e.saturating_sub(tap.position()) as usize);
+            let n = avail.min(files.room()).min(left);
+            if n == 0 {
+                if left == 0 {
+                    break;
+                }
+                if input_done && avail == 0 {
+                    ended_by_input = true;
+                    break;
+                }
+                // The ring is seconds deep: waking 100 times a second is plenty.
+                std::thread::sleep(Duration::from_millis(10));
+            } else {
+                let (_, res) = tap.read(n, |a, b| files.push(a).and_then(|()| files.push(b)));
+                if let Some(Err(e)) = res {
+                    failure = Some(space::write_failure(&e));
+                    break;
+                }
+            }
+            let caught_up = tap.position() >= first + pre_roll;
+            update_take_counters(
+                take_stats,
+                stats,
+                &losses,
+                stats_position(stats) - first,
+                caught_up,
+            );
+            mix::TakePrint::write(&mut print);
+            if last_commit.elapsed() >= interval {
+                mix::TakePrint::commit(&mut print);
+                if let Some((at, label)) = marks.flush_if_past(files.frames()) {
+                    files.mark(at, &label);
+                }
+                // New losses: the NOTE and the markers reach the iXML with this commit.
+                let res = if losses.len() == losses_in_ixml {
+                    Ok(())
+                } else {
+                    let note = note_now(&losses);
+                    losses_in_ixml = losses.len();
+                    files.update_ixml(|i| Ixml {
+                        note: note.clone(),
+                        ..ixmls[i].clone()
+                    })
+                };
+                if let Err(e) = res.and_then(|()| files.commit()) {
+                    failure = Some(space::write_failure(&e));
+                    break;
+                }
+                if let Some(free) = space::free_bytes(&take.dir) {
+                    if free < reserve {
+                        failure = Some(space::disk_full(&take.dir, free, reserve));
+                        break;
+                    }
+                }
+                last_commit = Instant::now();
+                tracing::debug!(frames = files.frames(), "commit");
+            }
         }
-    }
-    let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
-    let priority = req.audio.priority;
-    let audio = std::thread::Builder::new()
-        .name("capstan-audio".into())
-        .spawn(move || {
-            if let Some(p) = priority {
-                // Before the first cycle: the audio thread may still log here.
-                match capstan_board::realtime::set_fifo_priority(p) {
-                    Ok(()) => tracing::info!("audio thread runs SCHED_FIFO at priority {p}"),
-                    Err(e) => tracing::warn!(
-                        "cannot run the audio thread SCHED_FIFO at priority {p} ({e}): {}; \
-                         recording at normal priority, xruns are more likely under load",
-                        capstan_board::realtime::advice(&e)
-                    ),
-                }
-            }
-            engine.run()
-        })
-        .map_err(RecordError::Thread)?;
-
-    let fb = spec.frame_bytes();
-    let interval = cfg.commit_interval();
-    let mut last_commit = Instant::now();
-    let reserve = space::reserve_bytes(
-        fb as u64 * u64::from(spec.rate),
-        2.0 * cfg.recorder.commit_interval + 1.0,
-        ixmls.len(),
-    );
-    let mut losses = Vec::new();
-    let mut marks = LossMarkers::default();
-    let mut losses_in_ixml = 0;
-    let note_now = |losses: &[EngineEvent]| {
-        loss_note(
-            spec.rate,
-            stats.frames_dropped.load(Ordering::Relaxed),
-            stats.xruns.load(Ordering::Relaxed),
-            losses,
-            stats.events_lost.load(Ordering::Relaxed),
-        )
-    };
-    let mut failure = None;
-    loop {
-        while let Ok(e) = ev_rx.pop() {
-            match e.kind {
-                LossKind::Xrun => {
-                    tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem())
-                }
-                LossKind::RingOverflow => {
-                    tracing::warn!(
-                        "DROPPED {} frames at frame {} of take {}: the card is too slow",
-                        e.frames,
-                        e.position,
-                        take.stem()
-                    )
-                }
-            }
+        // The losses up to the take's last frame are the take's; later ones the next take's.
+        tap.ready();
+        for e in tap.losses_before(tap.position()) {
+            let e = EngineEvent {
+                position: e.position - first,
+                ..e
+            };
             for (at, label) in marks.push(&e) {
                 files.mark(at, &label);
             }
             losses.push(e);
         }
-        for m in live.take_marks() {
-            files.mark(m.position, &m.label);
-        }
-        let avail = consumer.slots() / fb;
-        if avail == 0 {
-            if audio.is_finished() && consumer.slots() < fb {
-                break;
-            }
-            // The ring is seconds deep: waking 100 times a second is plenty.
-            std::thread::sleep(Duration::from_millis(10));
-        } else {
-            let n = avail.min(files.room());
-            let chunk = consumer
-                .read_chunk(n * fb)
-                .expect("slots were counted above");
-            let (a, b) = chunk.as_slices();
-            let res = files.push(a).and_then(|()| files.push(b));
-            chunk.commit_all();
-            if let Err(e) = res {
-                failure = Some(space::write_failure(&e));
-                break;
-            }
-        }
-        mix::TakePrint::write(&mut print);
-        if last_commit.elapsed() >= interval {
-            mix::TakePrint::commit(&mut print);
-            if let Some((at, label)) = marks.flush_if_past(files.frames()) {
-                files.mark(at, &label);
-            }
-            // New losses: the NOTE and the markers reach the iXML with this commit.
-            let res = if losses.len() == losses_in_ixml {
-                Ok(())
-            } else {
-                let note = note_now(&losses);
-                losses_in_ixml = losses.len();
-                files.update_ixml(|i| Ixml {
-                    note: note.clone(),
-                    ..ixmls[i].clone()
-                })
-            };
-            if let Err(e) = res.and_then(|()| files.commit()) {
-                failure = Some(space::write_failure(&e));
-                break;
-            }
-            if let Some(free) = space::free_bytes(&take.dir) {
-                if free < reserve {
-                    failure = Some(space::disk_full(&take.dir, free, reserve));
-                    break;
-                }
-            }
-            last_commit = Instant::now();
-            tracing::debug!(frames = files.frames(), "commit");
-        }
-    }
-    if failure.is_some() {
-        stop.store(true, Ordering::Relaxed);
-        // Keep draining so the audio thread is never stuck waiting for room.
-        while !audio.is_finished() {
-            let n = consumer.slots();
-            if let Ok(c) = consumer.read_chunk(n) {
-                c.commit_all();
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-    let exit = audio
-        .join()
-        .unwrap_or(EngineExit::DeviceFailed("the audio thread panicked"));
-    while let Ok(e) = ev_rx.pop() {
-        for (at, label) in marks.push(&e) {
+        if let Some((at, label)) = marks.flush() {
             files.mark(at, &label);
         }
-        losses.push(e);
-    }
-    if let Some((at, label)) = marks.flush() {
-        files.mark(at, &label);
-    }
-    for m in live.take_marks() {
-        files.mark(m.position.min(files.frames()), &m.label);
-    }
-    let print = mix::TakePrint::finish(print);
-    let frames = files.frames();
-    let dropped = stats.frames_dropped.load(Ordering::Relaxed);
-    let xruns = stats.xruns.load(Ordering::Relaxed);
-    let note = note_now(&losses);
-    if let EngineExit::DeviceFailed(why) = exit {
-        failure.get_or_insert_with(|| format!("the audio device failed: {why}"));
-    }
-    let finished = files.finish(|i| {
-        (!note.is_empty()).then(|| {
-            let mut x = ixmls[i].clone();
-            x.note = note.clone();
-            x
-        })
-    });
-    sync_dir(&take.dir);
-    let files = match finished {
-        Ok(f) => f.into_iter().chain(print).collect(),
-        Err(e) => {
-            failure.get_or_insert(e.to_string());
-            Vec::new()
+        for m in live.take_marks() {
+            files.mark(m.position.min(files.frames()), &m.label);
         }
-    };
-    if !note.is_empty() {
-        tracing::warn!("take {}: {note}", take.stem());
-    }
-    let high =
-        stats.ring_high_water.load(Ordering::Relaxed) as f64 / (fb as f64 * f64::from(spec.rate));
-    tracing::info!(
-        "take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s",
-        take.stem(),
-        plan.seconds
-    );
-    let allocations = capstan_board::alloc_guard::audio_allocations();
-    if allocations > 0 {
-        tracing::error!(
-            "the audio thread allocated {allocations} times inside its cycle: a realtime bug, please report it"
+        let print = mix::TakePrint::finish(print);
+        let frames = files.frames();
+        let (dropped, xruns) = loss_counts(&losses);
+        update_take_counters(take_stats, stats, &losses, tap.position() - first, true);
+        if first == 0 && pre_roll == 0 {
+            // The stream began with the take: the audio thread's own mark is exact.
+            take_stats.ring_high_water.fetch_max(
+                stats.ring_high_water.load(Ordering::Relaxed),
+                Ordering::Relaxed,
+            );
+        }
+        let note = note_now(&losses);
+        let finished = files.finish(|i| {
+            (!note.is_empty()).then(|| {
+                let mut x = ixmls[i].clone();
+                x.note = note.clone();
+                x
+            })
+        });
+        sync_dir(&take.dir);
+        let files = match finished {
+            Ok(f) => f.into_iter().chain(print).collect(),
+            Err(e) => {
+                failure.get_or_insert(e.to_string());
+                Vec::new()
+            }
+        };
+        if !note.is_empty() {
+            tracing::warn!("take {}: {note}", take.stem());
+        }
+        let per_second = fb as f64 * f64::from(spec.rate);
+        let high = take_stats.ring_high_water.load(Ordering::Relaxed) as f64 / per_second;
+        tracing::info!(
+            "take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s",
+            take.stem(),
+            stats.ring_capacity.load(Ordering::Relaxed) as f64 / per_second
         );
-    } else {
-        tracing::info!("audio thread: 0 allocations inside its cycle");
+        let allocations = capstan_board::alloc_guard::audio_allocations();
+        if allocations > 0 {
+            tracing::error!(
+                "the audio thread allocated {allocations} times inside its cycle: a realtime bug, please report it"
+            );
+        } else {
+            tracing::info!("audio thread: 0 allocations inside its cycle");
+        }
+        let writer_cpu = capstan_board::rusage::thread_cpu_time();
+        // The audio thread's time is known once it has stopped (with the take, or later).
+        let audio = if stats.stopped.load(Ordering::Acquire) {
+            format!(
+                "audio thread {:.3} s, ",
+                stats.audio_cpu_ns.load(Ordering::Relaxed) as f64 / 1e9
+            )
+        } else {
+            String::new()
+        };
+        tracing::info!(
+            "cpu while recording: {audio}writer thread {:.3} s (setup before: {:.3} s)",
+            writer_cpu.saturating_sub(writer_cpu0).as_secs_f64(),
+            writer_cpu0.as_secs_f64()
+        );
+        TakeReport {
+            dir: take.dir,
+            files,
+            frames,
+            frames_dropped: dropped,
+            xruns,
+            losses,
+            ring_high_water_secs: high,
+            exit: match (ended_by_input, exit.get()) {
+                (true, Some(e)) => *e,
+                _ => EngineExit::Stopped,
+            },
+            failure,
+            first_frame: first,
+            pre_roll,
+            rec_time,
+        }
     }
-    let writer_cpu = capstan_board::rusage::thread_cpu_time();
-    tracing::info!(
-        "cpu while recording: audio thread {:.3} s, writer thread {:.3} s (setup before: {:.3} s)",
-        stats.audio_cpu_ns.load(Ordering::Relaxed) as f64 / 1e9,
-        writer_cpu.saturating_sub(writer_cpu0).as_secs_f64(),
-        writer_cpu0.as_secs_f64()
-    );
-    Ok(TakeReport {
-        dir: take.dir,
-        files,
-        frames,
-        frames_dropped: dropped,
-        xruns,
-        losses,
-        ring_high_water_secs: high,
-        exit,
-        failure,
+}
+
+/// Frames dropped and xruns among `losses`.
+fn loss_counts(losses: &[EngineEvent]) -> (u64, u64) {
+    losses.iter().fold((0, 0), |(d, x), e| match e.kind {
+        LossKind::Xrun => (d, x + 1),
+        LossKind::RingOverflow => (d + e.frames, x),
     })
+}
+
+/// Stream position of the audio thread's next frame.
+fn stats_position(stats: &EngineStats) -> u64 {
+    stats.frames_captured.load(Ordering::Acquire) + stats.frames_dropped.load(Ordering::Acquire)
+}
+
+/// Sets the take's counters the box shows from the input's: `span` stream frames since the
+/// take's first, less the take's drops; the ring's fill, and its high-water mark once the
+/// writer has `caught_up` with the pre-roll it found in the ring.
+fn update_take_counters(
+    take: &EngineStats,
+    input: &EngineStats,
+    losses: &[EngineEvent],
+    span: u64,
+    caught_up: bool,
+) {
+    let (dropped, xruns) = loss_counts(losses);
+    take.frames_captured
+        .store(span.saturating_sub(dropped), Ordering::Relaxed);
+    take.frames_dropped.store(dropped, Ordering::Relaxed);
+    take.xruns.store(xruns, Ordering::Relaxed);
+    let fill = input.ring_fill.load(Ordering::Relaxed);
+    take.ring_fill.store(fill, Ordering::Relaxed);
+    take.ring_capacity.store(
+        input.ring_capacity.load(Ordering::Relaxed),
+        Ordering::Relaxed,
+    );
+    if caught_up {
+        take.ring_high_water.fetch_max(fill, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,131 @@
+//! The box's audio input between and during takes: opened once and kept running, its ring's
+//! reading end with the standby thread while stopped (the pre-roll filling) and with the
+//! take's writer while recording. A device that failed is opened again at the next REC.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::engine::Meters;
+use crate::recorder::{RingTap, TakeRequest};
+use crate::transport::{EngineFault, Event};
+
+use super::{App, AppError, Recording};
+
+impl App {
+    /// Opens the input and starts it running; logs why not.
+    pub(super) fn open_input(&mut self) -> Result<(), String> {
+        match self
+            .options
+            .input
+            .start(&self.options.config, &self.options.audio)
+        {
+            Ok(input) => {
+                tracing::info!(
+                    "audio input running: {}, {} frames of pre-roll kept while stopped",
+                    self.options.input.describe(),
+                    input.pre_roll_frames()
+                );
+                self.input = Some(input);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!("{e}");
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens the input again after PLAY had it closed.
+    pub(super) fn resume_input(&mut self) {
+        if self.input.is_none() && self.recording.is_none() {
+            let _ = self.open_input();
+        }
+    }
+
+    /// Closes the input (PLAY needs its monitor device).
+    pub(super) fn pause_input(&mut self) {
+        if let Some(input) = self.input.take() {
+            input.stop();
+            tracing::info!("audio input closed while playing");
+        }
+    }
+
+    /// Stops the take, if one records: logs and keeps its report, gives the ring's reading
+    /// end back to the input (or closes an input whose device stopped). Returns the
+    /// transport's fault for a take that ended by itself.
+    pub(super) fn end_take(&mut self) -> Option<EngineFault> {
+        let r = self.recording.take()?;
+        let (report, tap) = r.stop();
+        self.give_back(tap);
+        let fault = super::commands::fault_of(&report);
+        self.finished(report);
+        Some(fault)
+    }
+
+    fn give_back(&mut self, tap: Option<RingTap>) {
+        let running = self.input.as_ref().is_some_and(|i| i.is_running());
+        match (self.input.as_mut(), tap) {
+            (Some(input), Some(tap)) if running => {
+                if let Err(e) = input.give_back(tap) {
+                    tracing::error!("{e}; the input is opened again at the next REC");
+                    self.input = None;
+                }
+            }
+            _ => {
+                if let Some(input) = self.input.take() {
+                    let exit = input.stop();
+                    tracing::warn!("audio input closed ({exit:?}); it is opened again at REC");
+                }
+            }
+        }
+    }
+
+    /// Starts take `number` from the running input (opened first if it is not running).
+    pub(super) fn start(&mut self, number: u32, now: Duration) -> Result<(), AppError> {
+        if self.input.as_ref().is_some_and(|i| !i.is_running()) {
+            self.give_back(None);
+        }
+        if self.input.is_none() {
+            if let Err(e) = self.open_input() {
+                let fault = Event::Fault {
+                    fault: EngineFault::DeviceFailed,
+                    at: now,
+                };
+                for command in self.transport.handle(fault).iter() {
+                    self.carry_out(*command, now)?;
+                }
+                self.say(format!("cannot record: {e}"), now);
+                return Ok(());
+            }
+        }
+        let input = self.input.as_mut().expect("opened above");
+        let rec = (input.position(), chrono::Local::now());
+        let channels = usize::from(input.spec().channels);
+        let meters = input
+            .meters()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(Meters::new(channels)));
+        let shared = input.shared().clone();
+        let Some(tap) = input.take_tap() else {
+            // The standby thread panicked with the reading end: start the input afresh.
+            self.give_back(None);
+            return self.start(number, now);
+        };
+        let req = TakeRequest {
+            config: self.options.config.clone(),
+            out: self.options.out.clone(),
+            frames: None,
+            writer: Default::default(),
+            audio: self.options.audio.clone(),
+        };
+        match Recording::start(tap, shared, meters, rec, req, number) {
+            Ok(r) => self.recording = Some(r),
+            Err(e) => {
+                // The reading end went with the thread that could not start.
+                self.give_back(None);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}

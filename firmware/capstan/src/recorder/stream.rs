@@ -1,0 +1,251 @@
+//! The audio input kept running: the audio thread filling the ring from a capture source for
+//! as long as the input is open, takes or no takes. Between takes a standby thread holds the
+//! ring's reading end and keeps only the last seconds (the pre-roll); REC hands the reading
+//! end, pre-roll and all, to the take's writer, which gives it back when the take ends.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use capstan_board::audio::{CaptureSource, StreamSpec};
+
+use super::tap::RingTap;
+use super::{AudioOptions, RecordError};
+use crate::engine::{ring::EVENT_CAPACITY, CaptureEngine, EngineExit, EngineStats, Monitor};
+use crate::engine::{Meters, RingPlan};
+
+/// How often the standby thread trims the ring to the pre-roll.
+const STANDBY_POLL: Duration = Duration::from_millis(10);
+
+/// The ring for `ring_seconds` against storage stalls plus `pre_roll` seconds kept while
+/// stopped, for `spec` at `period_frames`.
+pub fn ring_plan(
+    spec: StreamSpec,
+    ring_seconds: f64,
+    pre_roll: f64,
+    period_frames: usize,
+) -> RingPlan {
+    RingPlan::new(spec, ring_seconds + pre_roll, period_frames)
+}
+
+/// The standby thread and the flag that ends it (it returns the reading end).
+struct Standby {
+    quit: Arc<AtomicBool>,
+    thread: JoinHandle<RingTap>,
+}
+
+/// What a take's writer needs to know of the running input it records from.
+#[derive(Debug, Clone)]
+pub struct StreamShared {
+    /// The stream the input delivers.
+    pub spec: StreamSpec,
+    /// Frames of pre-roll kept while no take records.
+    pub pre_roll: usize,
+    /// The audio thread's counters (for the whole stream).
+    pub stats: Arc<EngineStats>,
+    /// Why the audio thread stopped, once it has.
+    pub exit: Arc<OnceLock<EngineExit>>,
+}
+
+/// A running audio input.
+pub struct InputStream {
+    shared: StreamShared,
+    plan: RingPlan,
+    stop: Arc<AtomicBool>,
+    audio: Option<JoinHandle<EngineExit>>,
+    standby: Option<Standby>,
+    tap: Option<RingTap>,
+    meters: Option<Arc<Meters>>,
+}
+
+impl InputStream {
+    /// Starts the audio thread on `source` (and `monitor`) into a ring sized by `plan`, keeping
+    /// `pre_roll` seconds while no take reads it. `limit` ends the stream after that many
+    /// frames; `stop` ends it when set. The reading end stays with the stream until
+    /// [`InputStream::standby`] or [`InputStream::take_tap`].
+    pub fn start<S: CaptureSource + 'static>(
+        source: S,
+        monitor: Option<Monitor>,
+        plan: RingPlan,
+        pre_roll: f64,
+        limit: Option<u64>,
+        audio: &AudioOptions,
+        stop: Arc<AtomicBool>,
+    ) -> Result<InputStream, RecordError> {
+        let spec = source.spec();
+        let (producer, consumer) = plan.build();
+        let (ev_tx, ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
+        let stats = Arc::new(EngineStats::default());
+        let meters = monitor.as_ref().map(Monitor::meters);
+        let mut engine =
+            CaptureEngine::new(source, producer, ev_tx, stats.clone(), stop.clone(), limit);
+        if let Some(m) = monitor {
+            engine = engine.with_monitor(m);
+        }
+        if let Some((secs, length)) = audio.stall {
+            engine = engine.with_stall((secs * f64::from(spec.rate)) as u64, length);
+        }
+        if audio.lock_memory {
+            match capstan_board::realtime::lock_memory() {
+                Ok(()) => tracing::info!("memory locked (ring and audio buffers stay in RAM)"),
+                Err(e) => tracing::warn!(
+                    "cannot lock memory ({e}): {}; recording anyway, a page fault may cause an xrun",
+                    capstan_board::realtime::advice(&e)
+                ),
+            }
+        }
+        let priority = audio.priority;
+        let exit = Arc::new(OnceLock::new());
+        let exit_set = exit.clone();
+        let thread = std::thread::Builder::new()
+            .name("capstan-audio".into())
+            .spawn(move || {
+                if let Some(p) = priority {
+                    // Before the first cycle: the audio thread may still log here.
+                    match capstan_board::realtime::set_fifo_priority(p) {
+                        Ok(()) => tracing::info!("audio thread runs SCHED_FIFO at priority {p}"),
+                        Err(e) => tracing::warn!(
+                            "cannot run the audio thread SCHED_FIFO at priority {p} ({e}): {}; \
+                             recording at normal priority, xruns are more likely under load",
+                            capstan_board::realtime::advice(&e)
+                        ),
+                    }
+                }
+                let why = engine.run();
+                let _ = exit_set.set(why);
+                why
+            })
+            .map_err(RecordError::Thread)?;
+        Ok(InputStream {
+            shared: StreamShared {
+                spec,
+                pre_roll: (pre_roll * f64::from(spec.rate)).round() as usize,
+                stats,
+                exit,
+            },
+            plan,
+            stop,
+            audio: Some(thread),
+            standby: None,
+            tap: Some(RingTap::new(consumer, ev_rx, spec.frame_bytes())),
+            meters,
+        })
+    }
+
+    /// The stream the input delivers.
+    pub fn spec(&self) -> StreamSpec {
+        self.shared.spec
+    }
+
+    /// What a take's writer needs to know of the input.
+    pub fn shared(&self) -> &StreamShared {
+        &self.shared
+    }
+
+    /// The ring the input runs with.
+    pub fn plan(&self) -> RingPlan {
+        self.plan
+    }
+
+    /// Frames of pre-roll kept while no take records.
+    pub fn pre_roll_frames(&self) -> usize {
+        self.shared.pre_roll
+    }
+
+    /// The audio thread's counters (for the whole stream).
+    pub fn stats(&self) -> &Arc<EngineStats> {
+        &self.shared.stats
+    }
+
+    /// Why the audio thread stopped, once it has.
+    pub fn exit(&self) -> &Arc<OnceLock<EngineExit>> {
+        &self.shared.exit
+    }
+
+    /// The monitor's meters, if the input has a monitor.
+    pub fn meters(&self) -> Option<&Arc<Meters>> {
+        self.meters.as_ref()
+    }
+
+    /// Stream position of the audio thread's next frame: the newest moment the ring knows.
+    pub fn position(&self) -> u64 {
+        let stats = &self.shared.stats;
+        stats.frames_captured.load(Ordering::Acquire) + stats.frames_dropped.load(Ordering::Acquire)
+    }
+
+    /// True while the audio thread runs.
+    pub fn is_running(&self) -> bool {
+        !self.shared.stats.stopped.load(Ordering::Acquire)
+    }
+
+    /// Hands the ring's reading end to a standby thread that keeps the last pre-roll seconds
+    /// in the ring and throws older frames away.
+    pub fn standby(&mut self) -> Result<(), RecordError> {
+        let Some(mut tap) = self.tap.take() else {
+            return Ok(());
+        };
+        let quit = Arc::new(AtomicBool::new(false));
+        let q = quit.clone();
+        let keep = self.shared.pre_roll;
+        let thread = std::thread::Builder::new()
+            .name("capstan-standby".into())
+            .spawn(move || {
+                while !q.load(Ordering::Acquire) {
+                    tap.ready();
+                    for e in tap.discard_to(keep) {
+                        tracing::warn!(
+                            "{:?} at stream frame {} while stopped (no take lost audio)",
+                            e.kind,
+                            e.position
+                        );
+                    }
+                    std::thread::sleep(STANDBY_POLL);
+                }
+                tap
+            })
+            .map_err(RecordError::Thread)?;
+        self.standby = Some(Standby { quit, thread });
+        Ok(())
+    }
+
+    /// Takes the ring's reading end, from the standby thread if it has it (the pre-roll is in
+    /// the ring). `None` if a take holds it already or the standby thread panicked.
+    pub fn take_tap(&mut self) -> Option<RingTap> {
+        if let Some(s) = self.standby.take() {
+            s.quit.store(true, Ordering::Release);
+            self.tap = s.thread.join().ok();
+        }
+        self.tap.take()
+    }
+
+    /// Gives the reading end back after a take; the standby thread takes it over again.
+    pub fn give_back(&mut self, tap: RingTap) -> Result<(), RecordError> {
+        self.tap = Some(tap);
+        self.standby()
+    }
+
+    /// Stops the audio thread and the standby thread; returns why the audio thread ended.
+    pub fn stop(mut self) -> EngineExit {
+        self.shut_down()
+    }
+
+    fn shut_down(&mut self) -> EngineExit {
+        self.stop.store(true, Ordering::Relaxed);
+        drop(self.take_tap());
+        match self.audio.take() {
+            Some(t) => t
+                .join()
+                .unwrap_or(EngineExit::DeviceFailed("the audio thread panicked")),
+            None => EngineExit::Stopped,
+        }
+    }
+}
+
+impl Drop for InputStream {
+    fn drop(&mut self) {
+        if self.audio.is_some() {
+            self.shut_down();
+        }
+    }
+}
