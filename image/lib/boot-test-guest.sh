@@ -1,0 +1,74 @@
+#!/bin/sh
+# shellcheck shell=dash
+# The boot test's part inside the box (run by systemd as kernel-command-line
+# .service, from the firmware partition where image/boot-test put it). The box
+# itself (capstan.service) starts on its own; this waits until it is ready,
+# plays the counter signal into snd-aloop, presses REC and STOP through the
+# keys FIFO, and checks the take and the system. Lines for the host start with
+# "@@boot-test".
+set -u
+RECORD_SECONDS=${RECORD_SECONDS:-8}
+say() { echo "@@boot-test $*" >/dev/console; }
+fail() {
+    say "FAIL $*"
+    journalctl -b --no-pager -o short-monotonic | tail -n 60 | sed 's/^/@@boot-test log /' >/dev/console
+    exit 1
+}
+journal_line() { # the first line of the box's journal matching $1
+    journalctl -b -u capstan.service -o short-monotonic --no-pager 2>/dev/null | grep -m1 "$1"
+}
+wait_for() { # pattern seconds
+    i=0
+    until line=$(journal_line "$1"); do
+        i=$((i + 1))
+        [ "$i" -le $(($2 * 5)) ] || return 1
+        sleep 0.2
+    done
+    echo "$line"
+}
+
+line=$(wait_for 'running the box' 300) || fail "the box never became ready to record"
+# "[   12.345678] capstan capstan[123]: ..." : seconds since the kernel started.
+ready=$(echo "$line" | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+say "ready $ready"
+say "system $(systemd-analyze 2>/dev/null | head -n 1)"
+
+# The system: the root read-only, the takes on exFAT, the box as its own user
+# with its audio thread realtime, nothing listening on the network, no password.
+awk '$2 == "/" { print $4 }' /proc/mounts | grep -q '^ro' || fail "the root is not mounted read-only"
+awk '$2 == "/media/capstan" { print $3 }' /proc/mounts | grep -qx exfat || fail "/media/capstan is not an exFAT mount"
+pid=$(systemctl show -p MainPID --value capstan.service)
+user=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
+[ "$user" = 990 ] || fail "the box runs as uid $user, not capstan (990)"
+listening=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '$4 == "0A"' | wc -l)
+udp=$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk 'NR > 1 && $1 != "sl"' | wc -l)
+[ "$listening" = 0 ] && [ "$udp" = 0 ] || fail "sockets open: $listening TCP listening, $udp UDP"
+awk -F: '$2 !~ /^[*!]/ { bad = bad " " $1 } END { if (bad != "") { print bad; exit 1 } }' /etc/shadow >/tmp/pw ||
+    fail "accounts with a password:$(cat /tmp/pw)"
+say "checks root=ro takes=exfat user=capstan listening=0 passwords=none"
+
+# The counter signal into the loopback; the box records the other side.
+capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_LE \
+    --period 2048 --seconds $((RECORD_SECONDS + 30)) 2>/tmp/signal.log &
+player=$!
+sleep 2
+echo r >/run/capstan/keys
+wait_for 'recording take' 30 >/dev/null || fail "REC did not start a take"
+for t in /proc/"$pid"/task/*; do
+    policy=$(chrt -p "${t##*/}" 2>/dev/null | sed -n 's/.*policy: *//p')
+    [ "$policy" = SCHED_FIFO ] && say "realtime thread $(cat "$t/comm") $(chrt -p "${t##*/}" | sed -n 's/.*priority: *//p')"
+done
+sleep "$RECORD_SECONDS"
+echo s >/run/capstan/keys
+closed=$(wait_for 'take .* closed' 60) || fail "STOP did not close the take"
+say "closed ${closed#*: }"
+kill "$player" 2>/dev/null
+wait "$player" 2>/dev/null
+
+take=/media/capstan/takes/S01-T001
+take verify --pattern counter "$take" >/tmp/verify.txt 2>&1
+status=$?
+sed 's/^/@@boot-test verify /' /tmp/verify.txt >/dev/console
+say "verify status=$status"
+[ "$status" = 0 ] || fail "take verify rejected $take"
+say "passed"
