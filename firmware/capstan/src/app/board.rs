@@ -1,6 +1,8 @@
 //! Opening the box's own board from the config: the profile's buttons and LEDs, the display
 //! and the sound card, with every part that is missing named and what to do about it.
 
+use std::time::Duration;
+
 use capstan_board::audio::alsa::HwRequest;
 use capstan_board::buttons::DebounceConfig;
 use capstan_board::display::{self, DisplayConfig, Ssd1306Config, St7789Config};
@@ -23,7 +25,7 @@ pub fn open_board(
     let profile = BoardProfile::by_name(&cfg.board.profile).map_err(|e| vec![e.to_string()])?;
     let mut missing = Vec::new();
     let buttons = profile
-        .open_buttons(DebounceConfig::default())
+        .open_buttons(debounce_config(cfg))
         .map_err(|e| missing.push(format!("buttons: {e}")))
         .ok();
     let leds = profile
@@ -90,6 +92,14 @@ pub fn open_board(
     }
 }
 
+/// The debounce times of the config's board: its `[board] debounce_ms` settle time.
+pub fn debounce_config(cfg: &Config) -> DebounceConfig {
+    DebounceConfig {
+        settle: Duration::from_millis(cfg.board.debounce_ms),
+        ..DebounceConfig::default()
+    }
+}
+
 /// The display the config's `[board] display` names.
 pub fn display_config(name: &str) -> Result<DisplayConfig, String> {
     Ok(match name {
@@ -106,4 +116,19 @@ pub fn display_config(name: &str) -> Result<DisplayConfig, String> {
         ))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settle_time_comes_from_the_config() {
+        let mut cfg = Config::default();
+        assert_eq!(debounce_config(&cfg), DebounceConfig::default());
+        cfg.board.debounce_ms = 40;
+        let d = debounce_config(&cfg);
+        assert_eq!(d.settle, Duration::from_millis(40));
+        assert_eq!(d.long_press, DebounceConfig::default().long_press);
+    }
 }

@@ -19,6 +19,9 @@ pub struct BoardConfig {
     /// screen pixel (for tests that compare a real display with the sim's render); unset: no
     /// snapshot.
     pub snapshot: Option<PathBuf>,
+    /// How long a button's contact must hold still before its level counts, in milliseconds
+    /// (default 5: enough for the usual tactile switch; raise it for a worn or noisy contact).
+    pub debounce_ms: u64,
 }
 
 impl Default for BoardConfig {
@@ -28,6 +31,7 @@ impl Default for BoardConfig {
             display: "ssd1306".into(),
             takes: PathBuf::from("/media/capstan/takes"),
             snapshot: None,
+            debounce_ms: 5,
         }
     }
 }
@@ -49,6 +53,9 @@ mod tests {
         let c = Config::parse("[board]\nprofile = \"sim\"\n", "test").unwrap();
         assert_eq!(c.board.display, "ssd1306", "unset keys keep their defaults");
         assert_eq!(c.board.snapshot, None);
+        assert_eq!(c.board.debounce_ms, 5);
+        let c = Config::parse("[board]\ndebounce_ms = 40\n", "test").unwrap();
+        assert_eq!(c.board.debounce_ms, 40);
         let c = Config::parse("[board]\nsnapshot = \"/tmp/screen.png\"\n", "test").unwrap();
         assert_eq!(
             c.board.snapshot,
