@@ -62,6 +62,9 @@ pub struct RecorderConfig {
     /// Seconds of audio kept while stopped (`capstan run`), 0 to 60: REC starts the take that
     /// far in the past. Costs that many seconds of ring memory.
     pub pre_roll: f64,
+    /// A folder on a second medium every take is also written to, e.g.
+    /// "/media/capstan2/takes" (none by default). It must exist when a take starts.
+    pub mirror: Option<std::path::PathBuf>,
 }
 
 impl Default for RecorderConfig {
@@ -73,6 +76,7 @@ impl Default for RecorderConfig {
             period_frames: 256,
             timecode_rate: "25/1".into(),
             pre_roll: 0.0,
+            mirror: None,
         }
     }
 }

@@ -15,7 +15,9 @@ use clap::Args;
 use crate::config::{self, Config, Layout};
 use crate::engine::ring::{self, RingPlan};
 use crate::engine::Monitor;
-use crate::recorder::{naming, record_take_with_monitor, AudioOptions, RecordError, TakeRequest};
+use crate::recorder::{
+    mirror, naming, record_take_with_monitor, AudioOptions, RecordError, TakeRequest,
+};
 
 /// Options of `capstan record`.
 #[derive(Debug, Args)]
@@ -52,6 +54,11 @@ pub struct RecordArgs {
     /// exists; a whole missing path is refused, as it usually means the card is not mounted.
     #[arg(long, default_value = ".")]
     pub out: PathBuf,
+    /// Also write the take to this folder on a second medium (overrides the config's
+    /// recorder.mirror); the folder must exist. A medium that fails is dropped with an alert
+    /// and the take goes on on the other.
+    #[arg(long)]
+    pub mirror: Option<PathBuf>,
     /// Generate the sim signal as fast as the writer takes it instead of in real time.
     #[arg(long)]
     pub fast: bool,
@@ -166,6 +173,9 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     if let Some(r) = a.ring_seconds {
         cfg.recorder.ring_seconds = r;
     }
+    if let Some(m) = a.mirror.clone() {
+        cfg.recorder.mirror = Some(m);
+    }
     if let Err(e) = cfg.check() {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
@@ -212,6 +222,12 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     if let Err(e) = naming::prepare_out_folder(&out) {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
+    }
+    if let Some(m) = &cfg.recorder.mirror {
+        if let Err(e) = mirror::check_mirror_folder(m) {
+            eprintln!("capstan: {e}");
+            return ExitCode::from(2);
+        }
     }
     let mem = a.mem_available_mb.map(|mb| mb * 1_000_000);
     match device {

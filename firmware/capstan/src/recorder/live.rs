@@ -27,6 +27,8 @@ pub struct LiveTake {
     pub take: Arc<OnceLock<TakeName>>,
     /// Markers waiting for the writer thread.
     marks: Arc<Mutex<Vec<MarkRequest>>>,
+    /// Why each medium dropped from the take was dropped (mirror recording), oldest first.
+    dropped_media: Arc<Mutex<Vec<String>>>,
 }
 
 impl LiveTake {
@@ -55,6 +57,22 @@ impl LiveTake {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         std::mem::take(&mut *marks)
+    }
+
+    /// Tells the box a medium was dropped from the take (called by the writer thread).
+    pub fn medium_dropped(&self, message: String) {
+        self.dropped_media
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(message);
+    }
+
+    /// Every medium dropped from the take so far, with why, oldest first: for an alert.
+    pub fn dropped_media(&self) -> Vec<String> {
+        self.dropped_media
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod files;
 pub mod live;
 pub mod losses;
 pub mod meta;
+pub mod mirror;
 pub mod mix;
 pub mod naming;
 pub mod recovery;
@@ -27,7 +28,7 @@ use crate::engine::{EngineEvent, EngineExit, EngineStats, LossKind, Monitor, Rin
 pub use live::{LiveTake, MarkRequest};
 use losses::LossMarkers;
 use meta::TakeMeta;
-use files::TakeFiles;
+use mirror::TakeMedia;
 pub use stream::InputStream;
 pub use tap::RingTap;
 
@@ -309,7 +310,7 @@ struct Feed<'a> {
 struct OpenTake {
     take: naming::TakeName,
     spec: StreamSpec,
-    files: TakeFiles,
+    files: TakeMedia,
     print: Option<mix::TakePrint>,
     ixmls: Vec<Ixml>,
     /// The iXML NOTE's first part: the pre-roll.
@@ -331,12 +332,8 @@ impl OpenTake {
         live: &LiveTake,
     ) -> Result<OpenTake, RecordError> {
         let cfg = &req.config;
-        let take = naming::create_next_take(&req.out, &cfg.scene).map_err(|source| {
-            RecordError::TakeFolder {
-                out: req.out.clone(),
-                source,
-            }
-        })?;
+        let (take, mirror_dir) =
+            mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene)?;
         let wav = WavSpec {
             channels: spec.channels,
             sample_rate: spec.rate,
@@ -379,7 +376,7 @@ impl OpenTake {
                 (path, chans, m)
             })
             .collect();
-        let mut files = TakeFiles::create(wav, specs, req.writer)?;
+        let mut files = TakeMedia::create(wav, specs, mirror_dir.as_deref(), req.writer, live)?;
         let print = mix::TakePrint::start(&tm, monitor, cfg, req.writer)?;
         // Every header reaches the card before the first frame: a cut at any moment leaves files
         // that say what they hold.
@@ -536,11 +533,9 @@ impl OpenTake {
                     failure = Some(space::write_failure(&e));
                     break;
                 }
-                if let Some(free) = space::free_bytes(&take.dir) {
-                    if free < reserve {
-                        failure = Some(space::disk_full(&take.dir, free, reserve));
-                        break;
-                    }
+                if let Err(full) = files.check_space(reserve) {
+                    failure = Some(full);
+                    break;
                 }
                 last_commit = Instant::now();
                 tracing::debug!(frames = files.frames(), "commit");
