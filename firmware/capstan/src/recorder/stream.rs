@@ -249,3 +249,57 @@ impl Drop for InputStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capstan_board::audio::{Signal, SimSource};
+    use capstan_bwf::SampleFormat;
+
+    fn spec(channels: u16, format: SampleFormat) -> StreamSpec {
+        StreamSpec {
+            channels,
+            rate: 48_000,
+            format,
+        }
+    }
+
+    #[test]
+    fn the_ring_holds_the_pre_roll_on_top_of_the_stall_reserve() {
+        // 64 tracks at 48 kHz: 60 s of pre-roll on top of the 10 s ring.
+        let packed = ring_plan(spec(64, SampleFormat::I24), 10.0, 60.0, 256);
+        assert_eq!(packed.frames, 70 * 48_000);
+        assert_eq!(packed.bytes, 645_120_000, "552.96 MB of it pre-roll");
+        // The same tracks as 32-bit words (S32_LE, the interface's first choice).
+        let wide_spec = spec(64, SampleFormat::I32);
+        let wide = ring_plan(wide_spec, 10.0, 60.0, 256);
+        assert_eq!(wide.bytes, 860_160_000, "737.28 MB of it pre-roll");
+        assert!(wide.check_memory(wide_spec, 800_000_000).is_err());
+        assert!(wide.check_memory(wide_spec, 2_000_000_000).is_ok());
+    }
+
+    #[test]
+    fn while_stopped_the_ring_keeps_the_pre_roll_and_no_more() {
+        let s = spec(2, SampleFormat::I24);
+        let source = SimSource::new(s, Signal::Counter, 256, false).unwrap();
+        let plan = ring_plan(s, 1.0, 0.2, 256);
+        let stop = Arc::new(AtomicBool::new(false));
+        let opts = AudioOptions::default();
+        let mut input = InputStream::start(source, None, plan, 0.2, None, &opts, stop).unwrap();
+        input.standby().unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+        let mut tap = input.take_tap().unwrap();
+        let held = tap.ready();
+        let now = input.position();
+        // The standby thread trims every 10 ms: at most that much (and a period) above 0.2 s.
+        assert!(
+            (9600..9600 + 480 + 256 + 1).contains(&held),
+            "{held} frames held"
+        );
+        assert!(tap.position() > 0, "older frames were thrown away");
+        assert!(tap.position() + held as u64 <= now);
+        assert!(input.take_tap().is_none(), "one reading end");
+        input.give_back(tap).unwrap();
+        assert_eq!(input.stop(), EngineExit::Stopped);
+    }
+}
