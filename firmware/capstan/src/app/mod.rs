@@ -190,6 +190,10 @@ impl App {
                 events.push(Event::Fault { fault, at: now });
             }
         }
+        if self.recording.is_none() && self.input.as_ref().is_some_and(|i| !i.is_running()) {
+            // The device went away while stopped: say so now, not at the next REC.
+            self.end_input();
+        }
         if self.playing.as_ref().is_some_and(|p| p.has_ended()) {
             self.stop_playback();
             self.resume_input();

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine::Meters;
+use crate::engine::{EngineExit, Meters};
 use crate::recorder::{RingTap, TakeRequest};
 use crate::transport::{EngineFault, Event};
 
@@ -73,11 +73,23 @@ impl App {
             }
             _ => {
                 if let Some(input) = self.input.take() {
-                    let exit = input.stop();
-                    tracing::warn!("audio input closed ({exit:?}); it is opened again at REC");
+                    match input.stop() {
+                        EngineExit::DeviceFailed(why) => tracing::error!(
+                            "the audio input stopped: {why}; it is opened again at the next REC"
+                        ),
+                        _ => {
+                            tracing::info!("audio input closed; it is opened again at the next REC")
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Closes an input whose audio thread has stopped (its device failed); it is opened
+    /// again at the next REC.
+    pub(super) fn end_input(&mut self) {
+        self.give_back(None);
     }
 
     /// Starts take `number` from the running input (opened first if it is not running).
