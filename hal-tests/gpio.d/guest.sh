@@ -72,7 +72,9 @@ step "FB=$(cat /sys/class/graphics/fb0/virtual_size) $(cat /sys/class/graphics/f
 mkdir -p /takes
 mount -t tmpfs -o size=256m card /takes || die "mounting the tmpfs card failed"
 
-cat >/tmp/box.toml <<'EOF'
+# The contacts' settle time, from the host (GPIO_SETTLE_MS).
+SETTLE=$(cat /share/settle-ms)
+cat >/tmp/box.toml <<EOF
 scene = "GPIO"
 [recorder]
 period_frames = 2048
@@ -83,6 +85,7 @@ profile = "pi4"
 display = "fb0"
 takes = "/takes"
 snapshot = "/tmp/screen.png"
+debounce_ms = $SETTLE
 EOF
 
 capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S16_LE \
