@@ -52,6 +52,8 @@ pub struct StreamShared {
 pub struct InputStream {
     shared: StreamShared,
     plan: RingPlan,
+    /// The source runs only as fast as the ring is read (the sim in fast mode).
+    paced: bool,
     stop: Arc<AtomicBool>,
     audio: Option<JoinHandle<EngineExit>>,
     standby: Option<Standby>,
@@ -74,6 +76,7 @@ impl InputStream {
         stop: Arc<AtomicBool>,
     ) -> Result<InputStream, RecordError> {
         let spec = source.spec();
+        let paced = source.paced_by_consumer();
         let (producer, consumer) = plan.build();
         let (ev_tx, ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
         let stats = Arc::new(EngineStats::default());
@@ -125,6 +128,7 @@ impl InputStream {
                 exit,
             },
             plan,
+            paced,
             stop,
             audio: Some(thread),
             standby: None,
@@ -180,14 +184,19 @@ impl InputStream {
     }
 
     /// Hands the ring's reading end to a standby thread that keeps the last pre-roll seconds
-    /// in the ring and throws older frames away.
+    /// in the ring and throws older frames away. A source that runs only as fast as the ring
+    /// is read waits instead, its ring full, until a take reads it.
     pub fn standby(&mut self) -> Result<(), RecordError> {
         let Some(mut tap) = self.tap.take() else {
             return Ok(());
         };
         let quit = Arc::new(AtomicBool::new(false));
         let q = quit.clone();
-        let keep = self.shared.pre_roll;
+        let keep = if self.paced {
+            usize::MAX
+        } else {
+            self.shared.pre_roll
+        };
         let thread = std::thread::Builder::new()
             .name("capstan-standby".into())
             .spawn(move || {
@@ -301,5 +310,28 @@ mod tests {
         assert!(input.take_tap().is_none(), "one reading end");
         input.give_back(tap).unwrap();
         assert_eq!(input.stop(), EngineExit::Stopped);
+    }
+
+    #[test]
+    fn a_source_paced_by_its_reader_waits_while_stopped() {
+        let s = spec(2, SampleFormat::I24);
+        let source = SimSource::new(s, Signal::Counter, 256, true).unwrap();
+        let plan = ring_plan(s, 0.5, 0.1, 256);
+        let stop = Arc::new(AtomicBool::new(false));
+        let opts = AudioOptions::default();
+        let mut input = InputStream::start(source, None, plan, 0.1, None, &opts, stop).unwrap();
+        input.standby().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        // Nothing reads the ring: the source stops once it is full instead of racing on.
+        assert!(
+            input.position() <= plan.frames as u64,
+            "{}",
+            input.position()
+        );
+        let mut tap = input.take_tap().unwrap();
+        assert_eq!(tap.ready(), input.position() as usize);
+        assert_eq!(tap.position(), 0);
+        drop(tap);
+        input.stop();
     }
 }
