@@ -236,7 +236,6 @@ pub fn log_ring(
 /// `rec_time`), or with the oldest frame the ring still holds, and ends when `stop` is set
 /// or the input stops. The ring's reading end `tap` stays with the caller for the input's
 /// next take.
-#[allow(clippy::too_many_arguments)]
 pub fn record_take_running(
     tap: &mut RingTap,
     input: &stream::StreamShared,
