@@ -458,7 +458,9 @@ impl OpenTake {
             }
             let input_done = exit.get().is_some();
             let avail = tap.ready();
-            for e in tap.losses_before(tap.position() + avail as u64) {
+            // Losses up to the frames counted, and never past the take's end.
+            let known = (tap.position() + avail as u64).min(end.unwrap_or(u64::MAX));
+            for e in tap.losses_before(known) {
                 let e = EngineEvent {
                     position: e.position - first,
                     ..e
