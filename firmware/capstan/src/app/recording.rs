@@ -100,6 +100,11 @@ impl Recording {
         self.live.stats.xruns.load(Ordering::Relaxed)
     }
 
+    /// The media dropped from the take so far (mirror recording), each with why.
+    pub fn dropped_media(&self) -> Vec<String> {
+        self.live.dropped_media()
+    }
+
     /// How full the ring between the audio thread and the card is, now and at most.
     pub fn buffer(&self) -> BufferFill {
         let stats = &self.live.stats;

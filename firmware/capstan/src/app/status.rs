@@ -161,6 +161,12 @@ impl StatusBoard {
         if let Some(xruns) = view.recording.map(|r| r.xruns()).filter(|&x| x > 0) {
             ui.alerts.push(Alert::Xruns(xruns));
         }
+        // A mirror recording's medium dropped: "CARD ..." or "MIRROR ...", shown by its role.
+        for why in view.recording.map_or_else(Vec::new, |r| r.dropped_media()) {
+            let role = why.split(' ').next().unwrap_or("card").to_lowercase();
+            ui.alerts
+                .push(Alert::DeviceFailed(format!("{role} dropped")));
+        }
         match view.fault {
             Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
             Some(EngineFault::DeviceFailed) => {

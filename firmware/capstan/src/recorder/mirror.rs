@@ -7,7 +7,6 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::thread::JoinHandle;
 
 use capstan_bwf::ixml::Ixml;
 use capstan_bwf::writer::{FinishedFile, WriteError, WriterOptions};
@@ -15,52 +14,14 @@ use capstan_bwf::{FileMeta, WavSpec};
 
 use super::files::TakeFiles;
 use super::live::LiveTake;
-use super::naming::{self, TakeName};
-use super::{space, RecordError};
+use super::space;
 
 pub mod faults;
 mod folders;
+mod medium;
 
-pub use folders::{check_mirror_folder, create_take_folders};
-
-/// One medium a take is written to, with the take's files on it.
-#[derive(Debug)]
-struct Medium {
-    /// "card" or "mirror", as messages name it.
-    role: &'static str,
-    /// The take's folder on this medium.
-    dir: PathBuf,
-    files: TakeFiles,
-    fault: Option<faults::MediumFault>,
-}
-
-impl Medium {
-    /// An injected failure due at this point of the take, as the write error it stands for.
-    fn injected(&self, op: faults::Op, frames: u64) -> Result<(), WriteError> {
-        match self.fault.as_ref().and_then(|f| f.error(op, frames)) {
-            Some(source) => Err(WriteError {
-                path: self.files.paths().next().unwrap_or(&self.dir).to_path_buf(),
-                op: op.describe(),
-                source,
-            }),
-            None => Ok(()),
-        }
-    }
-
-    fn free_bytes(&self, frames: u64) -> Option<u64> {
-        match self.fault.as_ref().and_then(|f| f.free_bytes(frames)) {
-            Some(free) => Some(free),
-            None => space::free_bytes(&self.dir),
-        }
-    }
-}
-
-/// A medium taken out of the take, its files being closed on a thread of their own.
-#[derive(Debug)]
-struct Dropped {
-    dir: PathBuf,
-    closing: JoinHandle<()>,
-}
+pub use folders::{check_mirror_folder, create_take, create_take_folders};
+use medium::{sync_dir, with_note, Dropped, Medium};
 
 /// The files of a take on every medium it is written to: the card, and the mirror when there
 /// is one. Takes the same calls as [`TakeFiles`] and passes each to every medium left.
@@ -201,22 +162,7 @@ impl TakeMedia {
             left.join(" and ")
         );
         let ixmls: Vec<Ixml> = self.ixmls.iter().map(|x| with_note(x, &ends)).collect();
-        let files = m.files;
-        let closing = std::thread::Builder::new()
-            .name("capstan-drop".into())
-            .spawn(move || {
-                // Best effort: the medium has failed once already.
-                if let Err(e) = files.finish(|i| ixmls.get(i).cloned()) {
-                    tracing::warn!("closing the files of a dropped medium: {e}");
-                }
-            });
-        match closing {
-            Ok(closing) => self.dropped.push(Dropped {
-                dir: m.dir,
-                closing,
-            }),
-            Err(e) => tracing::warn!("cannot start closing the dropped medium's files: {e}"),
-        }
+        self.dropped.extend(m.close(ixmls));
     }
 
     /// Takes interleaved frames (at most [`Self::room`]) into every medium's files.
@@ -317,7 +263,7 @@ impl TakeMedia {
         let mut first_err = None;
         for m in self.media {
             let (role, dir) = (m.role, m.dir.clone());
-            let done = m.files.finish(&final_ixml);
+            let done = m.files.finish(final_ixml);
             sync_dir(&dir);
             match done {
                 Ok(files) if kept.is_none() => kept = Some(files),
@@ -346,42 +292,5 @@ impl TakeMedia {
             (None, Some(e)) => Err(e),
             (None, None) => Ok(Vec::new()),
         }
-    }
-}
-
-/// `x` with `note` put before its own NOTE: a NOTE too long for its room is cut at its end,
-/// and which media hold the take matters more than the last of a long list of losses.
-fn with_note(x: &Ixml, note: &str) -> Ixml {
-    let mut x = x.clone();
-    if !note.is_empty() {
-        x.note = if x.note.is_empty() {
-            note.to_string()
-        } else {
-            format!("{note} {}", x.note)
-        };
-    }
-    x
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-/// The take folder(s) of a new take: on the card, and on the mirror when there is one.
-pub fn create_take(
-    out: &Path,
-    mirror: Option<&Path>,
-    scene: &str,
-) -> Result<(TakeName, Option<PathBuf>), RecordError> {
-    match mirror {
-        None => naming::create_next_take(out, scene)
-            .map(|t| (t, None))
-            .map_err(|source| RecordError::TakeFolder {
-                out: out.to_path_buf(),
-                source,
-            }),
-        Some(m) => create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d))),
     }
 }

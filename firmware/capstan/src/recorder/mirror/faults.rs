@@ -1,8 +1,8 @@
 //! Test hook: failures injected into one medium of a take, so the dropping of a medium is
 //! tested without a failing card. A fault is registered for the folder takes are recorded to
 //! (the `out` or the mirror folder) and applies to every take started there afterwards, until
-//! it is cleared. Real cards fail the same way through the kernel: see the hal-tests for a
-//! dm-flakey mirror.
+//! it is cleared. A real device failing under the file system (dm-flakey) is a case for the
+//! tests against kernel drivers.
 
 use std::io;
 use std::path::{Path, PathBuf};

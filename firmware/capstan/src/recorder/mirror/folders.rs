@@ -139,6 +139,23 @@ pub fn create_take_folders(
     }
 }
 
+/// The take folder(s) of a new take: on the card, and on the mirror when there is one.
+pub fn create_take(
+    out: &Path,
+    mirror: Option<&Path>,
+    scene: &str,
+) -> Result<(TakeName, Option<PathBuf>), RecordError> {
+    match mirror {
+        None => naming::create_next_take(out, scene)
+            .map(|t| (t, None))
+            .map_err(|source| RecordError::TakeFolder {
+                out: out.to_path_buf(),
+                source,
+            }),
+        Some(m) => create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d))),
+    }
+}
+
 /// Whether `a` and `b` are on the same file system.
 fn same_device(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
