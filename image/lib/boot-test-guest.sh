@@ -3,9 +3,9 @@
 # The boot test's part inside the box (run by systemd as kernel-command-line
 # .service, from the firmware partition where image/boot-test put it). The box
 # itself (capstan.service) starts on its own; this waits until it is ready,
-# plays the counter signal into snd-aloop, presses REC and STOP through the
-# keys FIFO, and checks the take and the system. Lines for the host start with
-# "@@boot-test".
+# plays the counter signal into snd-aloop, presses MARK/ARM, REC and a held
+# STOP through the keys FIFO, and checks the take and the system. Lines for the
+# host start with "@@boot-test".
 set -u
 RECORD_SECONDS=${RECORD_SECONDS:-8}
 say() { echo "@@boot-test $*" >/dev/console; }
@@ -31,7 +31,6 @@ line=$(wait_for 'running the box' 300) || fail "the box never became ready to re
 # "[   12.345678] capstan capstan[123]: ..." : seconds since the kernel started.
 ready=$(echo "$line" | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
 say "ready $ready"
-say "system $(systemd-analyze 2>/dev/null | head -n 1)"
 
 # The system: the root read-only, the takes on exFAT, the box as its own user
 # with its audio thread realtime, nothing listening on the network, no password.
@@ -52,6 +51,9 @@ capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_L
     --period 2048 --seconds $((RECORD_SECONDS + 30)) 2>/tmp/signal.log &
 player=$!
 sleep 2
+# MARK/ARM arms every track (the box starts with none armed), then REC.
+echo m >/run/capstan/keys
+sleep 0.5
 echo r >/run/capstan/keys
 wait_for 'recording take' 30 >/dev/null || fail "REC did not start a take"
 for t in /proc/"$pid"/task/*; do
@@ -59,7 +61,8 @@ for t in /proc/"$pid"/task/*; do
     [ "$policy" = SCHED_FIFO ] && say "realtime thread $(cat "$t/comm") $(chrt -p "${t##*/}" | sed -n 's/.*priority: *//p')"
 done
 sleep "$RECORD_SECONDS"
-echo s >/run/capstan/keys
+# STOP held (a tapped STOP only shows a hint).
+echo S >/run/capstan/keys
 closed=$(wait_for 'take .* closed' 60) || fail "STOP did not close the take"
 say "closed ${closed#*: }"
 kill "$player" 2>/dev/null

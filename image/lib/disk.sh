@@ -94,7 +94,7 @@ make_root_partition() {
     # Inodes, metadata and the journal take about 10%; leave 20% more free.
     size_mib=$(((used_mib * 13 / 10 + 64 + 3) / 4 * 4))
     rm -f "$out"
-    mkfs.ext4 -q -F -L capstan-root -d "$dir" -m 0 "$out" "${size_mib}M" >&2 ||
+    mkfs.ext4 -q -F -L capstan-root -d "$dir" -m 0 "$out" "${size_mib}M" >/dev/null ||
         die "mkfs.ext4 -d failed"
     echo "$size_mib"
 }

@@ -15,6 +15,7 @@ root_packages() {
     [[ $KERNEL_FLAVOUR == rt ]] && kernel=linux-image-rt-arm64
     local p=(
         base-files base-passwd bash coreutils dash libc-bin util-linux mount
+        sed grep mawk findutils
         systemd systemd-sysv udev kmod libasound2 exfatprogs dosfstools
         busybox-static raspi-firmware "$kernel"
     )
@@ -79,16 +80,22 @@ configure_root() {
 
     # Read-only root: systemd puts a machine id in RAM over the empty file.
     : >"$root/etc/machine-id"
-    mkdir -p "$root/boot/firmware" "$root/media/capstan" "$root/var/lib/systemd"
-    ln -sf /proc/self/mounts "$root/etc/mtab"
+    mkdir -p "$root/boot/firmware" "$root/media/capstan" "$root/var/lib/systemd" "$root/srv" \
+        "$root/root/.ssh"
+    install -d -m 700 "$root/var/lib/private" "$root/var/cache/private" "$root/var/log/private"
+    ln -sfn ../proc/self/mounts "$root/etc/mtab"
+    # What update-alternatives would have made: awk is mawk.
+    ln -sfn mawk "$root/usr/bin/awk"
 
     # Services: the box, its keys FIFO, the interrupt priorities; multi-user
     # without any getty (no login). Nothing else is enabled.
     systemctl --root="$root" --quiet set-default multi-user.target
     systemctl --root="$root" --quiet enable capstan.socket capstan.service capstan-rtirq.service
-    # Writes to a read-only root at every boot, or waits for hardware the box
-    # has not got: masked.
+    # No login anywhere (consoles and the serial line included); services that
+    # write to a read-only root at every boot or wait for hardware the box has
+    # not got: masked.
     systemctl --root="$root" --quiet mask \
+        getty@.service serial-getty@.service getty-static.service console-getty.service \
         systemd-firstboot.service systemd-pstore.service \
         systemd-hwdb-update.service ldconfig.service systemd-journal-catalog-update.service \
         e2scrub_reap.service e2scrub_all.timer apt-daily.timer apt-daily-upgrade.timer \
