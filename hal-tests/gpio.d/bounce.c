@@ -8,8 +8,8 @@
  * asked for (down: pull-down, a pressed button on an active-low line), and
  * prints on stdout how long the bounce took from the first change to the
  * last, in microseconds. The gaps leave the kernel time to hand each edge to
- * the reader (on the other CPU): gpio-sim drops an edge that comes while the reader's interrupt
- * thread is still busy with the last one, as a real GPIO controller does.
+ * the reader (on the other CPU): gpio-sim drops an edge that comes while the
+ * reader's interrupt thread is still busy with the last one.
  */
 #include <errno.h>
 #include <fcntl.h>
