@@ -1,0 +1,423 @@
+//! One take's files and its writer loop: the folder and files made and their headers synced
+//! before the first frame, then the ring emptied into them, committed at every interval, with
+//! every loss marked at its take position, until the take's end.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use capstan_board::audio::StreamSpec;
+use capstan_bwf::ixml::Ixml;
+use capstan_bwf::WavSpec;
+
+use super::live::LiveTake;
+use super::losses::LossMarkers;
+use super::meta::{self, TakeMeta};
+use super::mirror::{self, TakeMedia};
+use super::naming;
+use super::{loss_note, mix, space, RecordError, RingTap, TakeReport, TakeRequest};
+use crate::config::Layout;
+use crate::engine::{EngineEvent, EngineExit, EngineStats, LossKind, Monitor};
+
+/// When a take begins: REC's wall time and the frames of pre-roll before it.
+pub(super) struct TakeStart {
+    /// When REC was pressed.
+    pub(super) rec: chrono::DateTime<chrono::Local>,
+    /// Frames of the take before REC.
+    pub(super) pre_roll: u64,
+}
+
+/// Where a take's frames come from.
+pub(super) struct Feed<'a> {
+    /// The ring's reading end.
+    pub(super) tap: &'a mut RingTap,
+    /// The input's counters.
+    pub(super) stats: &'a EngineStats,
+    /// Set once the audio thread has stopped.
+    pub(super) exit: &'a OnceLock<EngineExit>,
+    /// Stream position of the take's first frame.
+    pub(super) first: u64,
+    /// Set to end the take while the input goes on.
+    pub(super) stop: &'a AtomicBool,
+}
+
+/// A take whose folder and files exist, headers on the card, no frame written yet.
+pub(super) struct OpenTake {
+    take: naming::TakeName,
+    spec: StreamSpec,
+    files: TakeMedia,
+    print: Option<mix::TakePrint>,
+    ixmls: Vec<Ixml>,
+    /// The iXML NOTE's first part: the pre-roll.
+    pre_roll_note: String,
+    /// Frames of the take before REC.
+    pre_roll: u64,
+    /// When REC was pressed.
+    rec_time: chrono::DateTime<chrono::Local>,
+}
+
+impl OpenTake {
+    /// Makes the take's folder and files and syncs their headers; `monitor` gets the board mix
+    /// to print, if the config asks for one.
+    pub(super) fn create(
+        req: &TakeRequest,
+        spec: StreamSpec,
+        start: &TakeStart,
+        monitor: Option<&mut Monitor>,
+        live: &LiveTake,
+    ) -> Result<OpenTake, RecordError> {
+        let cfg = &req.config;
+        let (take, mirror_dir) =
+            mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene)?;
+        let wav = WavSpec {
+            channels: spec.channels,
+            sample_rate: spec.rate,
+            format: spec.format,
+        };
+        let channels = usize::from(spec.channels);
+        let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
+            Layout::Mono => (0..channels)
+                .map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
+                .collect(),
+            Layout::Poly => vec![(take.poly_file(), 0..channels)],
+        };
+        let tm = TakeMeta {
+            project: cfg.project.clone(),
+            take: take.clone(),
+            rec: start.rec,
+            pre_roll: start.pre_roll,
+            timecode_rate: cfg.recorder.timecode_rate.clone(),
+            family_uid: meta::new_family_uid(),
+            total_files: groups.len() as u32,
+        };
+        let mut ixmls = Vec::with_capacity(groups.len());
+        let specs: Vec<_> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, (path, chans))| {
+                let tracks: Vec<(u32, String)> = chans
+                    .clone()
+                    .map(|c| (c as u32, cfg.track_name(c)))
+                    .collect();
+                let m = tm.file_meta(
+                    WavSpec {
+                        channels: chans.len() as u16,
+                        ..wav
+                    },
+                    i,
+                    &tracks,
+                );
+                ixmls.push(m.ixml.clone());
+                (path, chans, m)
+            })
+            .collect();
+        let mut files = TakeMedia::create(wav, specs, mirror_dir.as_deref(), req.writer, live)?;
+        let print = mix::TakePrint::start(&tm, monitor, cfg, req.writer)?;
+        // Every header reaches the card before the first frame: a cut at any moment leaves files
+        // that say what they hold.
+        files.commit()?;
+        sync_dir(&take.dir);
+        sync_dir(&req.out);
+        tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
+        let _ = live.take.set(take.clone());
+        Ok(OpenTake {
+            pre_roll_note: tm.pre_roll_note(spec.rate),
+            pre_roll: start.pre_roll,
+            rec_time: start.rec,
+            take,
+            spec,
+            files,
+            print,
+            ixmls,
+        })
+    }
+
+    /// Writes the take from `feed` until its stop flag is set or the input stops, then closes
+    /// the files. Every loss between the take's first and last frame is counted at its take
+    /// position, the pre-roll's included.
+    pub(super) fn record(self, feed: Feed<'_>, req: &TakeRequest, live: &LiveTake) -> TakeReport {
+        let OpenTake {
+            take,
+            spec,
+            mut files,
+            mut print,
+            ixmls,
+            pre_roll_note,
+            pre_roll,
+            rec_time,
+        } = self;
+        let Feed {
+            tap,
+            stats,
+            exit,
+            first,
+            stop,
+        } = feed;
+        let cfg = &req.config;
+        let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
+        let fb = spec.frame_bytes();
+        let interval = cfg.commit_interval();
+        let mut last_commit = Instant::now();
+        let reserve = space::reserve_bytes(
+            fb as u64 * u64::from(spec.rate),
+            2.0 * cfg.recorder.commit_interval + 1.0,
+            ixmls.len(),
+        );
+        let mut losses: Vec<EngineEvent> = Vec::new();
+        let mut marks = LossMarkers::default();
+        let mut losses_in_ixml = 0;
+        let events_lost0 = stats.events_lost.load(Ordering::Relaxed);
+        let take_stats = &live.stats;
+        let note_now = |losses: &[EngineEvent]| {
+            let (dropped, xruns) = loss_counts(losses);
+            let lost = loss_note(
+                spec.rate,
+                dropped,
+                xruns,
+                losses,
+                stats.events_lost.load(Ordering::Relaxed) - events_lost0,
+            );
+            [pre_roll_note.as_str(), lost.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut failure = None;
+        // Where the take ends (stream position), once its stop flag is seen.
+        let mut end: Option<u64> = None;
+        let mut ended_by_input = false;
+        loop {
+            if end.is_none() && stop.load(Ordering::Acquire) {
+                end = Some(stats_position(stats));
+            }
+            let input_done = exit.get().is_some();
+            let avail = tap.ready();
+            // Losses up to the frames counted, and never past the take's end.
+            let known = (tap.position() + avail as u64).min(end.unwrap_or(u64::MAX));
+            for e in tap.losses_before(known) {
+                let e = EngineEvent {
+                    position: e.position - first,
+                    ..e
+                };
+                match e.kind {
+                    LossKind::Xrun => {
+                        tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem())
+                    }
+                    LossKind::RingOverflow => {
+                        tracing::warn!(
+                            "DROPPED {} frames at frame {} of take {}: the card is too slow",
+                            e.frames,
+                            e.position,
+                            take.stem()
+                        )
+                    }
+                }
+                for (at, label) in marks.push(&e) {
+                    files.mark(at, &label);
+                }
+                losses.push(e);
+            }
+            for m in live.take_marks() {
+                files.mark(m.position, &m.label);
+            }
+            let left = end.map_or(usize::MAX, |e| e.saturating_sub(tap.position()) as usize);
+            let n = avail.min(files.room()).min(left);
+            if n == 0 {
+                if left == 0 {
+                    break;
+                }
+                if input_done && avail == 0 {
+                    ended_by_input = true;
+                    break;
+                }
+                // The ring is seconds deep: waking 100 times a second is plenty.
+                std::thread::sleep(Duration::from_millis(10));
+            } else {
+                let (_, res) = tap.read(n, |a, b| files.push(a).and_then(|()| files.push(b)));
+                if let Some(Err(e)) = res {
+                    failure = Some(space::write_failure(&e));
+                    break;
+                }
+            }
+            let caught_up = tap.position() >= first + pre_roll;
+            update_take_counters(
+                take_stats,
+                stats,
+                &losses,
+                stats_position(stats) - first,
+                caught_up,
+            );
+            mix::TakePrint::write(&mut print);
+            if last_commit.elapsed() >= interval {
+                mix::TakePrint::commit(&mut print);
+                if let Some((at, label)) = marks.flush_if_past(files.frames()) {
+                    files.mark(at, &label);
+                }
+                // New losses: the NOTE and the markers reach the iXML with this commit.
+                let res = if losses.len() == losses_in_ixml {
+                    Ok(())
+                } else {
+                    let note = note_now(&losses);
+                    losses_in_ixml = losses.len();
+                    files.update_ixml(|i| Ixml {
+                        note: note.clone(),
+                        ..ixmls[i].clone()
+                    })
+                };
+                if let Err(e) = res.and_then(|()| files.commit()) {
+                    failure = Some(space::write_failure(&e));
+                    break;
+                }
+                if let Err(full) = files.check_space(reserve) {
+                    failure = Some(full);
+                    break;
+                }
+                last_commit = Instant::now();
+                tracing::debug!(frames = files.frames(), "commit");
+            }
+        }
+        // The losses up to the take's last frame are the take's; later ones the next take's.
+        tap.ready();
+        for e in tap.losses_before(tap.position()) {
+            let e = EngineEvent {
+                position: e.position - first,
+                ..e
+            };
+            for (at, label) in marks.push(&e) {
+                files.mark(at, &label);
+            }
+            losses.push(e);
+        }
+        if let Some((at, label)) = marks.flush() {
+            files.mark(at, &label);
+        }
+        for m in live.take_marks() {
+            files.mark(m.position.min(files.frames()), &m.label);
+        }
+        let print = mix::TakePrint::finish(print);
+        let frames = files.frames();
+        let (dropped, xruns) = loss_counts(&losses);
+        update_take_counters(take_stats, stats, &losses, tap.position() - first, true);
+        if first == 0 && pre_roll == 0 {
+            // The stream began with the take: the audio thread's own mark is exact.
+            take_stats.ring_high_water.fetch_max(
+                stats.ring_high_water.load(Ordering::Relaxed),
+                Ordering::Relaxed,
+            );
+        }
+        let note = note_now(&losses);
+        let finished = files.finish(|i| {
+            (!note.is_empty()).then(|| {
+                let mut x = ixmls[i].clone();
+                x.note = note.clone();
+                x
+            })
+        });
+        sync_dir(&take.dir);
+        let files = match finished {
+            Ok(f) => f.into_iter().chain(print).collect(),
+            Err(e) => {
+                failure.get_or_insert(e.to_string());
+                Vec::new()
+            }
+        };
+        if !note.is_empty() {
+            tracing::warn!("take {}: {note}", take.stem());
+        }
+        let per_second = fb as f64 * f64::from(spec.rate);
+        let high = take_stats.ring_high_water.load(Ordering::Relaxed) as f64 / per_second;
+        tracing::info!(
+            "take {} done: {frames} frames, ring high-water {high:.2} s of {:.1} s",
+            take.stem(),
+            stats.ring_capacity.load(Ordering::Relaxed) as f64 / per_second
+        );
+        let allocations = capstan_board::alloc_guard::audio_allocations();
+        if allocations > 0 {
+            tracing::error!(
+                "the audio thread allocated {allocations} times inside its cycle: a realtime bug, please report it"
+            );
+        } else {
+            tracing::info!("audio thread: 0 allocations inside its cycle");
+        }
+        let writer_cpu = capstan_board::rusage::thread_cpu_time();
+        // The audio thread's time is known once it has stopped (with the take, or later).
+        let audio = if stats.stopped.load(Ordering::Acquire) {
+            format!(
+                "audio thread {:.3} s, ",
+                stats.audio_cpu_ns.load(Ordering::Relaxed) as f64 / 1e9
+            )
+        } else {
+            String::new()
+        };
+        tracing::info!(
+            "cpu while recording: {audio}writer thread {:.3} s (setup before: {:.3} s)",
+            writer_cpu.saturating_sub(writer_cpu0).as_secs_f64(),
+            writer_cpu0.as_secs_f64()
+        );
+        TakeReport {
+            dir: take.dir,
+            files,
+            frames,
+            frames_dropped: dropped,
+            xruns,
+            losses,
+            ring_high_water_secs: high,
+            exit: match (ended_by_input, exit.get()) {
+                (true, Some(e)) => *e,
+                _ => EngineExit::Stopped,
+            },
+            failure,
+            first_frame: first,
+            pre_roll,
+            rec_time,
+        }
+    }
+}
+
+/// Frames dropped and xruns among `losses`.
+fn loss_counts(losses: &[EngineEvent]) -> (u64, u64) {
+    losses.iter().fold((0, 0), |(d, x), e| match e.kind {
+        LossKind::Xrun => (d, x + 1),
+        LossKind::RingOverflow => (d + e.frames, x),
+    })
+}
+
+/// Stream position of the audio thread's next frame.
+fn stats_position(stats: &EngineStats) -> u64 {
+    stats.frames_captured.load(Ordering::Acquire) + stats.frames_dropped.load(Ordering::Acquire)
+}
+
+/// Sets the take's counters the box shows from the input's: `span` stream frames since the
+/// take's first, less the take's drops; the ring's fill, and its high-water mark once the
+/// writer has `caught_up` with the pre-roll it found in the ring.
+fn update_take_counters(
+    take: &EngineStats,
+    input: &EngineStats,
+    losses: &[EngineEvent],
+    span: u64,
+    caught_up: bool,
+) {
+    let (dropped, xruns) = loss_counts(losses);
+    take.frames_captured
+        .store(span.saturating_sub(dropped), Ordering::Relaxed);
+    take.frames_dropped.store(dropped, Ordering::Relaxed);
+    take.xruns.store(xruns, Ordering::Relaxed);
+    let fill = input.ring_fill.load(Ordering::Relaxed);
+    take.ring_fill.store(fill, Ordering::Relaxed);
+    take.ring_capacity.store(
+        input.ring_capacity.load(Ordering::Relaxed),
+        Ordering::Relaxed,
+    );
+    if caught_up {
+        take.ring_high_water.fetch_max(fill, Ordering::Relaxed);
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
