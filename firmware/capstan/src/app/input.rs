@@ -155,6 +155,11 @@ fn start_stream<S: CaptureSource + 'static>(
                 e.to_string()
             }
         })?;
+        tracing::info!(
+            "memory: the ring takes {:.1} MB of {:.1} MB available",
+            plan.bytes as f64 / 1e6,
+            available as f64 / 1e6
+        );
     }
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     InputStream::start(source, Some(monitor), plan, pre_roll, None, audio, stop)
