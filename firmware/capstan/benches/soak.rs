@@ -269,6 +269,7 @@ fn record(out: &Path, frames: u64, live: &LiveTake) -> TakeReport {
         frames: Some(frames),
         writer: WriterOptions::default(),
         audio: Default::default(),
+        tracks: None,
     };
     record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), live).expect("record")
 }

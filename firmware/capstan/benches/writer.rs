@@ -146,6 +146,7 @@ fn run_take(out: &Path, frames: u64, spec: StreamSpec) -> PathBuf {
         frames: Some(frames),
         writer: WriterOptions::default(),
         audio: Default::default(),
+        tracks: None,
     };
     let report = record_take(source, &req, Arc::new(AtomicBool::new(false))).expect("record");
     if let Some(f) = &report.failure {

@@ -204,6 +204,7 @@ fn xruns_and_drops_become_markers_in_every_file() {
         frames: Some(TAKE_FRAMES),
         writer: WriterOptions::default(),
         audio: Default::default(),
+        tracks: None,
     };
     let release = Arc::new(AtomicBool::new(false));
     let source = LossySource::new(release.clone());

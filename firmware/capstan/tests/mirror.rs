@@ -36,6 +36,7 @@ fn record(card: &Path, mirror: &Path, seconds: u64) -> (TakeReport, LiveTake) {
         frames: Some(seconds * u64::from(RATE)),
         writer: Default::default(),
         audio: Default::default(),
+        tracks: None,
     };
     let live = LiveTake::new();
     let report = record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), &live)

@@ -28,6 +28,7 @@ fn markers_asked_for_during_a_take_land_in_every_file() {
         frames: Some(48_000),
         writer: Default::default(),
         audio: Default::default(),
+        tracks: None,
     };
     let live = LiveTake::new();
     // One asked for before the first frame, one while the take runs.

@@ -16,13 +16,12 @@ impl App {
     pub(super) fn carry_out(&mut self, command: Command, now: Duration) -> Result<(), AppError> {
         match command {
             Command::StartTake { take, tracks } => {
-                if tracks.count() < u32::from(self.options.input.channels()) {
-                    tracing::warn!(
-                        "{} of {} tracks armed: every input is recorded (recording armed tracks only is not built yet)",
-                        tracks.count(),
-                        self.options.input.channels()
-                    );
-                }
+                tracing::info!(
+                    "recording {} of {} inputs: {}",
+                    tracks.count(),
+                    self.options.input.channels(),
+                    tracks
+                );
                 self.warnings.fault_since = None;
                 self.fault = None;
                 self.start(take, now)?;

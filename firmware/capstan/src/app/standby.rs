@@ -129,6 +129,7 @@ impl App {
             frames: None,
             writer: Default::default(),
             audio: self.options.audio.clone(),
+            tracks: Some(self.transport.armed().iter().map(usize::from).collect()),
         };
         match Recording::start(tap, shared, meters, rec, req, number) {
             Ok(r) => self.recording = Some(r),

@@ -52,3 +52,43 @@ pub fn check_seconds(seconds: Option<f64>) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+/// The inputs `--tracks` names: 0-based, in order, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackList(pub Vec<usize>);
+
+/// Parses `--tracks`: 1-based inputs and ranges, such as `1,2,5-8`.
+pub fn parse_tracks(s: &str) -> Result<TrackList, String> {
+    let bad = || format!("--tracks {s}: list inputs from 1 to 64 and ranges, such as 1,2,5-8");
+    let mut tracks = Vec::new();
+    for part in s.split(',').map(str::trim) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let (a, b): (usize, usize) = (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        );
+        if a == 0 || b < a || b > 64 {
+            return Err(bad());
+        }
+        tracks.extend((a - 1)..b);
+    }
+    tracks.sort_unstable();
+    tracks.dedup();
+    Ok(TrackList(tracks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tracks;
+
+    #[test]
+    fn tracks_read_as_lists_and_ranges() {
+        assert_eq!(parse_tracks("1,2,5-8").unwrap().0, vec![0, 1, 4, 5, 6, 7]);
+        assert_eq!(parse_tracks("3, 1-2,2").unwrap().0, vec![0, 1, 2]);
+        assert_eq!(parse_tracks("64").unwrap().0, vec![63]);
+        for bad in ["0", "65", "3-1", "a", "1,,2", ""] {
+            let e = parse_tracks(bad).unwrap_err();
+            assert!(e.contains("1,2,5-8"), "{bad}: {e}");
+        }
+    }
+}

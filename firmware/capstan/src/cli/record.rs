@@ -59,6 +59,10 @@ pub struct RecordArgs {
     /// and the take goes on on the other.
     #[arg(long)]
     pub mirror: Option<PathBuf>,
+    /// The inputs to write, 1-based, such as `1,2,5-8` (default: every input). Mono files keep
+    /// their input's number; a poly file holds the block of inputs from the first to the last.
+    #[arg(long, value_parser = super::args::parse_tracks)]
+    pub tracks: Option<super::args::TrackList>,
     /// Generate the sim signal as fast as the writer takes it instead of in real time.
     #[arg(long)]
     pub fast: bool,
@@ -184,6 +188,17 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
+    if let Some(last) = a.tracks.as_ref().and_then(|t| t.0.last()) {
+        if *last >= usize::from(a.channels) {
+            eprintln!(
+                "capstan: --tracks names input {} but the take has {} (--channels): name inputs 1 to {}",
+                last + 1,
+                a.channels,
+                a.channels
+            );
+            return ExitCode::from(2);
+        }
+    }
     if !(44_100..=192_000).contains(&a.rate) {
         eprintln!(
             "capstan: --rate {}: Capstan records at 44100 to 192000 Hz",
@@ -245,6 +260,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 frames: frames_of(a.seconds, source.spec().rate),
                 writer: Default::default(),
                 audio,
+                tracks: a.tracks.clone().map(|t| t.0),
             };
             record(source, Some(monitor), req, mem)
         }
@@ -279,6 +295,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 frames: frames_of(a.seconds, a.rate),
                 writer: Default::default(),
                 audio,
+                tracks: a.tracks.clone().map(|t| t.0),
             };
             record(source, monitor, req, mem)
         }

@@ -42,6 +42,9 @@ pub struct TakeRequest {
     pub writer: WriterOptions,
     /// How the audio thread runs.
     pub audio: AudioOptions,
+    /// The inputs written, 0-based, in order (`None`: every input). The box passes its armed
+    /// tracks; inputs the device does not have are left out.
+    pub tracks: Option<Vec<usize>>,
 }
 
 /// How the audio thread runs.

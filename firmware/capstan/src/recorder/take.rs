@@ -75,12 +75,23 @@ impl OpenTake {
             sample_rate: spec.rate,
             format: spec.format,
         };
-        let channels = usize::from(spec.channels);
+        let inputs = written_inputs(req.tracks.as_deref(), usize::from(spec.channels));
         let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
-            Layout::Mono => (0..channels)
-                .map(|c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
+            Layout::Mono => inputs
+                .iter()
+                .map(|&c| (take.track_file(c, &cfg.track_name(c)), c..c + 1))
                 .collect(),
-            Layout::Poly => vec![(take.poly_file(), 0..channels)],
+            Layout::Poly => {
+                let block = inputs[0]..inputs[inputs.len() - 1] + 1;
+                if block.len() > inputs.len() {
+                    tracing::warn!(
+                        "a poly file holds one block of inputs: writing inputs {} to {}, the unarmed ones among them too",
+                        block.start + 1,
+                        block.end
+                    );
+                }
+                vec![(take.poly_file(), block)]
+            }
         };
         let tm = TakeMeta {
             project: cfg.project.clone(),
@@ -419,5 +430,35 @@ fn update_take_counters(
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// The inputs a take writes: those asked for that the device has, in order; every input when
+/// none is asked for or none of those asked for exists (a take always has a track).
+fn written_inputs(asked: Option<&[usize]>, channels: usize) -> Vec<usize> {
+    let mut inputs: Vec<usize> = asked
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .filter(|&c| c < channels)
+        .collect();
+    inputs.sort_unstable();
+    inputs.dedup();
+    if inputs.is_empty() {
+        inputs = (0..channels).collect();
+    }
+    inputs
+}
+
+#[cfg(test)]
+mod written_inputs_tests {
+    use super::written_inputs;
+
+    #[test]
+    fn a_take_writes_the_inputs_asked_for_that_exist() {
+        assert_eq!(written_inputs(None, 4), vec![0, 1, 2, 3]);
+        assert_eq!(written_inputs(Some(&[3, 1, 1, 9]), 4), vec![1, 3]);
+        assert_eq!(written_inputs(Some(&[9]), 2), vec![0, 1]);
+        assert_eq!(written_inputs(Some(&[]), 2), vec![0, 1]);
     }
 }
