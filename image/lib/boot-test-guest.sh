@@ -36,6 +36,10 @@ say "ready $ready"
 # with its audio thread realtime, nothing listening on the network, no password.
 awk '$2 == "/" { print $4 }' /proc/mounts | grep -q '^ro' || fail "the root is not mounted read-only"
 awk '$2 == "/media/capstan" { print $3 }' /proc/mounts | grep -qx exfat || fail "/media/capstan is not an exFAT mount"
+takes_dev=$(awk '$2 == "/media/capstan" { print $1 }' /proc/mounts)
+takes_mib=$(($(cat "/sys/class/block/${takes_dev##*/}/size") / 2048))
+# The image's 1024 MiB and the 512 MiB image/boot-test added to the card.
+[ "$takes_mib" -gt 1400 ] || fail "the takes partition did not grow to the card's end ($takes_mib MiB)"
 pid=$(systemctl show -p MainPID --value capstan.service)
 user=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 [ "$user" = 990 ] || fail "the box runs as uid $user, not capstan (990)"
@@ -44,7 +48,7 @@ udp=$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk 'NR > 1 && $1 != "sl"' 
 [ "$listening" = 0 ] && [ "$udp" = 0 ] || fail "sockets open: $listening TCP listening, $udp UDP"
 awk -F: '$2 !~ /^[*!]/ { bad = bad " " $1 } END { if (bad != "") { print bad; exit 1 } }' /etc/shadow >/tmp/pw ||
     fail "accounts with a password:$(cat /tmp/pw)"
-say "checks root=ro takes=exfat user=capstan listening=0 passwords=none"
+say "checks root=ro takes=exfat,${takes_mib}MiB user=capstan listening=0 passwords=none"
 
 # The counter signal into the loopback; the box records the other side.
 capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_LE \

@@ -99,12 +99,14 @@ make_root_partition() {
     echo "$size_mib"
 }
 
-# The takes partition (exFAT, label CAPSTAN) in file $1 of $2 MiB, empty.
+# The takes partition (exFAT) in file $1 of $2 MiB, empty. Its label
+# CAPSTANNEW marks a card never booted: at the first boot it grows to the end
+# of the card and becomes CAPSTAN (capstan-grow-takes).
 make_data_partition() {
     local out=$1 size_mib=$2
     rm -f "$out"
     truncate -s "${size_mib}M" "$out"
-    mkfs.exfat -L CAPSTAN "$out" >/dev/null || die "mkfs.exfat failed"
+    mkfs.exfat -L CAPSTANNEW "$out" >/dev/null || die "mkfs.exfat failed"
 }
 
 # Put partition files $2 (FAT32), $3 (ext4), $4 (exFAT) into the card image $1

@@ -16,7 +16,7 @@ root_packages() {
     local p=(
         base-files base-passwd bash coreutils dash libc-bin util-linux mount
         sed grep mawk findutils
-        systemd systemd-sysv udev kmod libasound2 exfatprogs dosfstools
+        systemd systemd-sysv udev kmod libasound2 exfatprogs dosfstools fdisk
         busybox-static raspi-firmware "$kernel"
     )
     local IFS=,
