@@ -132,10 +132,16 @@ impl CdevButtons {
 
     /// Puts the batch in time order and makes it end on each line's present level. Stamps past
     /// the clock's present (a kernel before 5.7 stamps on CLOCK_REALTIME) are brought back to
-    /// it; a line whose last edge disagrees with its level (edges lost to a full kernel queue)
-    /// gets one more edge, now, at its level.
+    /// it; a line whose last edge disagrees with its level (edges lost to a full kernel queue,
+    /// or a bounce's last edge lost by the controller) gets one more edge, now, at its level.
+    /// Lines still settling are checked too, with no new edge, so a bounce never settles on a
+    /// level the line no longer has.
     fn check_levels(&mut self) -> Result<(), ButtonError> {
-        if self.batch.is_empty() {
+        let settling = self
+            .lines
+            .iter()
+            .any(|l| self.debouncer.settling_level(l.button).is_some());
+        if self.batch.is_empty() && !settling {
             return Ok(());
         }
         let latest = monotonic_now()?;
@@ -144,7 +150,17 @@ impl CdevButtons {
         }
         self.batch.sort_by_key(|&(at, _, _)| at);
         for line in &self.lines {
-            let Some(&(_, _, last)) = self.batch.iter().rev().find(|e| e.1 == line.button) else {
+            // A line with edges in the batch is corrected now, after them; a line still
+            // settling with none gets its lost edge just after its last one, before the
+            // settle time runs out on the level it no longer has.
+            let last = match self.batch.iter().rev().find(|e| e.1 == line.button) {
+                Some(&(_, _, down)) => Some((down, latest)),
+                None => self
+                    .debouncer
+                    .settling_level(line.button)
+                    .map(|(down, at)| (down, (at + Duration::from_nanos(1)).min(latest))),
+            };
+            let Some((last, at)) = last else {
                 continue;
             };
             let level = line
@@ -157,9 +173,10 @@ impl CdevButtons {
                 })?
                 == 1;
             if level != last {
-                self.batch.push((latest, line.button, level));
+                self.batch.push((at, line.button, level));
             }
         }
+        self.batch.sort_by_key(|&(at, _, _)| at);
         Ok(())
     }
 

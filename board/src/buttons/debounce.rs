@@ -189,6 +189,13 @@ impl Debouncer {
             .min()
     }
 
+    /// The level and time of the button's last raw edge while it has not held still for the
+    /// settle time yet; `None` once it has settled.
+    pub fn settling_level(&self, button: Button) -> Option<(bool, Duration)> {
+        let c = &self.contacts[button.index()];
+        c.bouncing.then_some((c.raw, c.last_edge))
+    }
+
     /// Whether the button counts as down now.
     pub fn is_down(&self, button: Button) -> bool {
         self.contacts[button.index()].down

@@ -210,3 +210,18 @@ fn keys_tap_and_hold_their_buttons() {
         ]
     );
 }
+
+#[test]
+fn a_contact_reports_its_settling_level_until_it_held_still() {
+    let mut d = Debouncer::new(DebounceConfig::default());
+    assert_eq!(d.settling_level(Button::Rec), None);
+    d.edge(Button::Rec, true, ms(100));
+    d.edge(Button::Rec, false, ms(101));
+    assert_eq!(d.settling_level(Button::Rec), Some((false, ms(101))));
+    // The level the line really has, found after the last edge was lost: one more edge.
+    d.edge(Button::Rec, true, ms(101) + Duration::from_nanos(1));
+    d.tick(ms(101) + DebounceConfig::default().settle + ms(1));
+    assert_eq!(d.settling_level(Button::Rec), None);
+    assert!(d.is_down(Button::Rec), "settled on the line's level");
+    assert_eq!(d.pop().map(|e| e.action), Some(Action::Press));
+}
