@@ -4,8 +4,9 @@
 # .service, from the firmware partition where image/boot-test put it). The box
 # itself (capstan.service) starts on its own; this waits until it is ready,
 # plays the counter signal into snd-aloop, presses MARK/ARM, REC and a held
-# STOP through the keys FIFO, and checks the take and the system. Lines for the
-# host start with "@@boot-test".
+# STOP through the keys FIFO, and checks the take and the system; then starts a
+# second take and tells the host to cut the power. At the next boot it checks
+# that the cut take was recovered. Lines for the host start with "@@boot-test".
 set -u
 RECORD_SECONDS=${RECORD_SECONDS:-8}
 say() { echo "@@boot-test $*" >/dev/console; }
@@ -31,6 +32,29 @@ line=$(wait_for 'running the box' 300) || fail "the box never became ready to re
 # "[   12.345678] capstan capstan[123]: ..." : seconds since the kernel started.
 ready=$(echo "$line" | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
 say "ready $ready"
+
+verify() { # take folder
+    take verify --pattern counter "$1" >/tmp/verify.txt 2>&1
+    status=$?
+    sed 's/^/@@boot-test verify /' /tmp/verify.txt >/dev/console
+    say "verify status=$status"
+    [ "$status" = 0 ] || fail "take verify rejected $1"
+}
+
+# The boot after the power cut (image/boot-test marks it on the card): the
+# takes partition was checked (systemd-fsck, fsck.exfat), the box recovered
+# the cut take when it started; that take must verify.
+if [ "$(cat /boot/firmware/boot-test.mode 2>/dev/null)" = after-cut ]; then
+    say "fsck $(journalctl -b -o cat --no-pager -t systemd-fsck | tr '\n' ' ')"
+    if recovered=$(journal_line 'recovered'); then
+        say "recovered ${recovered#*: }"
+    else
+        say "recovery: nothing to repair (the last commit's sizes had reached the card)"
+    fi
+    verify /media/capstan/takes/S01-T002
+    say "passed"
+    exit 0
+fi
 
 # The system: the root read-only, the takes on exFAT, the box as its own user
 # with its audio thread realtime, nothing listening on the network, no password.
@@ -72,10 +96,16 @@ say "closed ${closed#*: }"
 kill "$player" 2>/dev/null
 wait "$player" 2>/dev/null
 
-take=/media/capstan/takes/S01-T001
-take verify --pattern counter "$take" >/tmp/verify.txt 2>&1
-status=$?
-sed 's/^/@@boot-test verify /' /tmp/verify.txt >/dev/console
-say "verify status=$status"
-[ "$status" = 0 ] || fail "take verify rejected $take"
+verify /media/capstan/takes/S01-T001
 say "passed"
+
+# The next take is cut by the power (image/boot-test kills qemu at cut-now),
+# a few commits into it.
+capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_LE \
+    --period 2048 --seconds 120 2>/tmp/signal.log &
+sleep 2
+echo r >/run/capstan/keys
+wait_for 'recording take S01-T002' 30 >/dev/null || fail "REC did not start the second take"
+sleep 5
+say "cut-now"
+sleep 600
