@@ -24,39 +24,14 @@ use capstan_board::audio::{Signal, SimSource, StreamSpec};
 use capstan_bwf::writer::WriterOptions;
 use capstan_bwf::SampleFormat;
 
+mod common;
+use common::{env_count, scratch_parent};
+
 const CHANNELS: u16 = 64;
 const RATE: u32 = 48_000;
 const FORMAT: SampleFormat = SampleFormat::I24;
 const GOAL_RT: f64 = 50.0;
 const GOAL_DD: f64 = 0.8;
-
-/// A folder beside the build output, so the take lands on the target dir's file system.
-fn scratch_parent() -> PathBuf {
-    if let Some(d) = std::env::var_os("CAPSTAN_BENCH_DIR") {
-        return PathBuf::from(d);
-    }
-    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(t);
-    }
-    // The bench binary lives in <target>/<profile>/deps.
-    std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().and_then(Path::parent).map(Path::to_path_buf))
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-/// A whole number from the environment, `default` when unset.
-fn env_count(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(s) => s
-            .trim()
-            .parse()
-            .ok()
-            .filter(|&n: &u64| n > 0)
-            .unwrap_or_else(|| panic!("{name}={s:?}: give a whole number above 0, e.g. {default}")),
-        Err(_) => default,
-    }
-}
 
 /// User and system CPU seconds of this process (`children`: of its waited-for children), from
 /// /proc/self/stat in USER_HZ ticks (100 a second on Linux).
