@@ -67,12 +67,15 @@ takes_mib=$(($(cat "/sys/class/block/${takes_dev##*/}/size") / 2048))
 pid=$(systemctl show -p MainPID --value capstan.service)
 user=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 [ "$user" = 990 ] || fail "the box runs as uid $user, not capstan (990)"
+cpus=$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$pid/status")
+[ "$cpus" = 3 ] || fail "the box runs on cores $cpus, not on core 3 alone"
+others=$(awk '/^Cpus_allowed_list:/ { print $2 }' /proc/1/status)
 listening=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '$4 == "0A"' | wc -l)
 udp=$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk 'NR > 1 && $1 != "sl"' | wc -l)
 [ "$listening" = 0 ] && [ "$udp" = 0 ] || fail "sockets open: $listening TCP listening, $udp UDP"
 awk -F: '$2 !~ /^[*!]/ { bad = bad " " $1 } END { if (bad != "") { print bad; exit 1 } }' /etc/shadow >/tmp/pw ||
     fail "accounts with a password:$(cat /tmp/pw)"
-say "checks root=ro takes=exfat,${takes_mib}MiB user=capstan listening=0 passwords=none"
+say "checks root=ro takes=exfat,${takes_mib}MiB user=capstan box-cores=$cpus init-cores=$others listening=0 passwords=none"
 
 # The counter signal into the loopback; the box records the other side.
 capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_LE \
