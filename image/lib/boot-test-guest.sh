@@ -75,7 +75,12 @@ udp=$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk 'NR > 1 && $1 != "sl"' 
 [ "$listening" = 0 ] && [ "$udp" = 0 ] || fail "sockets open: $listening TCP listening, $udp UDP"
 awk -F: '$2 !~ /^[*!]/ { bad = bad " " $1 } END { if (bad != "") { print bad; exit 1 } }' /etc/shadow >/tmp/pw ||
     fail "accounts with a password:$(cat /tmp/pw)"
-say "checks root=ro takes=exfat,${takes_mib}MiB user=capstan box-cores=$cpus init-cores=$others listening=0 passwords=none"
+# sd_notify: the box told systemd it is ready, and its watchdog is armed.
+status_text=$(systemctl show -p StatusText --value capstan.service)
+[ "$status_text" = "ready to record" ] || fail "the box did not notify systemd (status: '$status_text')"
+watchdog=$(systemctl show -p WatchdogUSec --value capstan.service)
+[ -n "$watchdog" ] && [ "$watchdog" != 0 ] && [ "$watchdog" != infinity ] || fail "no service watchdog ($watchdog)"
+say "checks root=ro takes=exfat,${takes_mib}MiB user=capstan box-cores=$cpus init-cores=$others listening=0 passwords=none notify=ready watchdog=$watchdog"
 
 # The counter signal into the loopback; the box records the other side.
 capstan signal --device hw:Loopback,0,0 --channels 2 --rate 48000 --format S32_LE \

@@ -9,6 +9,7 @@
 mod board;
 mod commands;
 mod input;
+mod notify;
 mod recording;
 mod screen;
 mod standby;
@@ -153,8 +154,11 @@ impl App {
     pub fn run(mut self) -> Result<Vec<TakeReport>, AppError> {
         // A missing input is reported here and tried again at REC.
         let _ = self.open_input();
+        let mut service = notify::ServiceNotify::from_env();
+        service.ready();
         let wall = Instant::now();
         let result = loop {
+            service.ping();
             let now = match self.step(wall) {
                 Ok(now) => now,
                 Err(e) => break Err(e),
@@ -164,6 +168,7 @@ impl App {
                 break Ok(());
             }
         };
+        service.stopping();
         self.end_take();
         self.stop_playback();
         if let Some(input) = self.input.take() {
