@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use capstan_ui::{
-    draw, Alert, BufferFill, Framebuffer, Palette, RgbImage, Screen, TrackMeter, Transport, UiState,
-    LARGE_PANEL, SMALL_PANEL,
+    draw, Alert, BufferFill, Framebuffer, Palette, RgbImage, Screen, TrackMeter, Transport,
+    UiState, LARGE_PANEL, SMALL_PANEL,
 };
 use embedded_graphics::pixelcolor::{BinaryColor, Rgb565, Rgb888};
 use embedded_graphics::prelude::*;
