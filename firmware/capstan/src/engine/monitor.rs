@@ -234,6 +234,17 @@ pub fn raw_format(f: SampleFormat) -> RawFormat {
     }
 }
 
+/// The mixer's name for a playback device's wire format.
+pub fn raw_device_format(f: DeviceFormat) -> RawFormat {
+    match f {
+        DeviceFormat::S16Le => RawFormat::S16Le,
+        DeviceFormat::S24_3Le => RawFormat::S24_3Le,
+        DeviceFormat::S24Le => RawFormat::S24Le,
+        DeviceFormat::S32Le => RawFormat::S32Le,
+        DeviceFormat::FloatLe => RawFormat::FloatLe,
+    }
+}
+
 /// The magnitude, at 32-bit scale, of a full-scale sample of `format`.
 const fn clip_level(format: SampleFormat) -> u32 {
     match format {

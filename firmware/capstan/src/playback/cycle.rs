@@ -4,7 +4,9 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use capstan_board::audio::{DeviceFormat, PlaybackError, PlaybackSink};
+use capstan_board::audio::{PlaybackError, PlaybackSink};
+
+use crate::engine::monitor::raw_device_format;
 use capstan_mixer::{Mixer, MixerError, RawFormat, TakeMix};
 
 /// What one call of [`PlayCycle::cycle`] did.
@@ -31,17 +33,6 @@ pub struct PlayStats {
     pub frames: AtomicU64,
     /// Periods of silence played because the read-ahead ring ran dry.
     pub underruns: AtomicU64,
-}
-
-/// The mixer's name for a playback format.
-fn raw_format(f: DeviceFormat) -> RawFormat {
-    match f {
-        DeviceFormat::S16Le => RawFormat::S16Le,
-        DeviceFormat::S24_3Le => RawFormat::S24_3Le,
-        DeviceFormat::S24Le => RawFormat::S24Le,
-        DeviceFormat::S32Le => RawFormat::S32Le,
-        DeviceFormat::FloatLe => RawFormat::FloatLe,
-    }
 }
 
 /// Playback's audio-thread state: everything is allocated in [`PlayCycle::new`].
@@ -84,7 +75,7 @@ impl<S: PlaybackSink> PlayCycle<S> {
         let p = spec.period_frames;
         let mix_channels = usize::from(spec.output_channels);
         let out_channels = usize::from(sink.channels());
-        let out_format = raw_format(sink.format());
+        let out_format = raw_device_format(sink.format());
         let frame_bytes = usize::from(spec.input_channels) * spec.input_format.bytes();
         Ok(PlayCycle {
             mixer,

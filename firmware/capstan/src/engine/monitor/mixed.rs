@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use capstan_board::audio::{DeviceFormat, PlaybackSink};
+use capstan_board::audio::PlaybackSink;
 use capstan_mixer::{Mixer, MixerControl, MixerSpec, MixerState, RawFormat, TakeMix};
 
 /// The mixer side of a [`Monitor`](super::Monitor).
@@ -36,17 +36,6 @@ pub(super) struct MixedMonitor {
     pub(super) print_lost: Arc<AtomicU64>,
 }
 
-/// The mixer's name for a playback format.
-pub(super) fn raw_format(f: DeviceFormat) -> RawFormat {
-    match f {
-        DeviceFormat::S16Le => RawFormat::S16Le,
-        DeviceFormat::S24_3Le => RawFormat::S24_3Le,
-        DeviceFormat::S24Le => RawFormat::S24Le,
-        DeviceFormat::S32Le => RawFormat::S32Le,
-        DeviceFormat::FloatLe => RawFormat::FloatLe,
-    }
-}
-
 impl MixedMonitor {
     /// Builds the mixer for `spec` and `state`, playing to `out`. Not realtime-safe.
     pub(super) fn new(
@@ -59,7 +48,7 @@ impl MixedMonitor {
         let p = spec.period_frames;
         let out_format = out
             .as_ref()
-            .map_or(RawFormat::S16Le, |o| raw_format(o.format()));
+            .map_or(RawFormat::S16Le, |o| super::raw_device_format(o.format()));
         let n = usize::from(spec.output_channels);
         let frame_bytes = usize::from(spec.input_channels) * spec.input_format.bytes();
         let pair = state.master.output.unwrap_or([0, 1]).map(usize::from);
@@ -187,7 +176,7 @@ impl Drop for MixedMonitor {
 mod tests {
     use std::sync::Mutex;
 
-    use capstan_board::audio::StreamSpec;
+    use capstan_board::audio::{DeviceFormat, StreamSpec};
     use capstan_bwf::SampleFormat;
     use capstan_mixer::{Destination, TrackInput, TrackState};
 
