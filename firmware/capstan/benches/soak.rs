@@ -27,14 +27,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use capstan::config::{Config, Layout};
-use capstan::recorder::{record_take_live, LiveTake, TakeReport, TakeRequest};
-use capstan_board::audio::{Signal, SimSource, StreamSpec};
-use capstan_bwf::writer::WriterOptions;
+use capstan::recorder::{record_take_live, LiveTake, TakeReport};
+use capstan_board::audio::StreamSpec;
 use capstan_bwf::{counter, SampleFormat};
 
 mod common;
-use common::{env_count, scratch_parent};
+use common::{counter_take, env_count, scratch_parent};
 
 const CHANNELS: u16 = 64;
 const RATE: u32 = 48_000;
@@ -230,23 +228,12 @@ fn watch(live: LiveTake, row_frames: u64, done: Arc<AtomicBool>, t0: Instant) ->
 }
 
 fn record(out: &Path, frames: u64, live: &LiveTake) -> TakeReport {
-    let mut config = Config::default();
-    config.recorder.layout = Layout::Mono;
     let spec = StreamSpec {
         channels: CHANNELS,
         rate: RATE,
         format: FORMAT,
     };
-    let source = SimSource::new(spec, Signal::Counter, config.recorder.period_frames, true)
-        .expect("sim source");
-    let req = TakeRequest {
-        config,
-        out: out.to_path_buf(),
-        frames: Some(frames),
-        writer: WriterOptions::default(),
-        audio: Default::default(),
-        tracks: None,
-    };
+    let (source, req) = counter_take(out, frames, spec);
     record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), live).expect("record")
 }
 

@@ -18,14 +18,12 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
-use capstan::config::{Config, Layout};
-use capstan::recorder::{record_take, TakeRequest};
-use capstan_board::audio::{Signal, SimSource, StreamSpec};
-use capstan_bwf::writer::WriterOptions;
+use capstan::recorder::record_take;
+use capstan_board::audio::StreamSpec;
 use capstan_bwf::SampleFormat;
 
 mod common;
-use common::{env_count, scratch_parent};
+use common::{counter_take, env_count, scratch_parent};
 
 const CHANNELS: u16 = 64;
 const RATE: u32 = 48_000;
@@ -111,18 +109,7 @@ fn run_dd(path: &Path, mib: u64) -> Result<(), String> {
 
 /// Records one take into `out`; returns its folder.
 fn run_take(out: &Path, frames: u64, spec: StreamSpec) -> PathBuf {
-    let mut config = Config::default();
-    config.recorder.layout = Layout::Mono;
-    let source = SimSource::new(spec, Signal::Counter, config.recorder.period_frames, true)
-        .expect("sim source");
-    let req = TakeRequest {
-        config,
-        out: out.to_path_buf(),
-        frames: Some(frames),
-        writer: WriterOptions::default(),
-        audio: Default::default(),
-        tracks: None,
-    };
+    let (source, req) = counter_take(out, frames, spec);
     let report = record_take(source, &req, Arc::new(AtomicBool::new(false))).expect("record");
     if let Some(f) = &report.failure {
         panic!("the take failed: {f}");

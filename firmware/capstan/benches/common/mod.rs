@@ -4,6 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use capstan::config::{Config, Layout};
+use capstan::recorder::TakeRequest;
+use capstan_board::audio::{Signal, SimSource, StreamSpec};
+use capstan_bwf::writer::WriterOptions;
+
 /// A folder beside the build output, so the take lands on the target dir's file system.
 pub fn scratch_parent() -> PathBuf {
     if let Some(d) = std::env::var_os("CAPSTAN_BENCH_DIR") {
@@ -30,4 +35,22 @@ pub fn env_count(name: &str, default: u64) -> u64 {
             .unwrap_or_else(|| panic!("{name}={s:?}: give a whole number above 0, e.g. {default}")),
         Err(_) => default,
     }
+}
+
+/// A take of `frames` frames of the counter signal in mono files into `out`, from the sim
+/// source running as fast as the writer takes it.
+pub fn counter_take(out: &Path, frames: u64, spec: StreamSpec) -> (SimSource, TakeRequest) {
+    let mut config = Config::default();
+    config.recorder.layout = Layout::Mono;
+    let source = SimSource::new(spec, Signal::Counter, config.recorder.period_frames, true)
+        .expect("sim source");
+    let req = TakeRequest {
+        config,
+        out: out.to_path_buf(),
+        frames: Some(frames),
+        writer: WriterOptions::default(),
+        audio: Default::default(),
+        tracks: None,
+    };
+    (source, req)
 }
