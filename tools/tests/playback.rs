@@ -34,15 +34,12 @@ fn samples(p: &Path) -> Vec<u32> {
 }
 
 fn mixdown(take: &Path, out: &Path) -> Vec<u32> {
-    let o = Command::new(env!("CARGO_BIN_EXE_take"))
-        .args([
-            "mixdown",
-            take.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = common::take(&[
+        "mixdown",
+        take.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     samples(out)
 }
