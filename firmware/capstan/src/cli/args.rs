@@ -53,6 +53,17 @@ pub fn check_seconds(seconds: Option<f64>) -> Result<(), String> {
     }
 }
 
+/// Checks `--tracks` against `--channels`: every input named must be one the take has.
+pub fn check_tracks(tracks: Option<&TrackList>, channels: u16) -> Result<(), String> {
+    match tracks.and_then(|t| t.0.last()) {
+        Some(&last) if last >= usize::from(channels) => Err(format!(
+            "--tracks names input {} but the take has {channels} (--channels): name inputs 1 to {channels}",
+            last + 1
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The inputs `--tracks` names: 0-based, in order, each once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackList(pub Vec<usize>);

@@ -188,16 +188,9 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Some(last) = a.tracks.as_ref().and_then(|t| t.0.last()) {
-        if *last >= usize::from(a.channels) {
-            eprintln!(
-                "capstan: --tracks names input {} but the take has {} (--channels): name inputs 1 to {}",
-                last + 1,
-                a.channels,
-                a.channels
-            );
-            return ExitCode::from(2);
-        }
+    if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), a.channels) {
+        eprintln!("capstan: {e}");
+        return ExitCode::from(2);
     }
     if !(44_100..=192_000).contains(&a.rate) {
         eprintln!(
