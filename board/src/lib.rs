@@ -7,6 +7,7 @@ pub mod audio;
 pub mod buttons;
 pub mod display;
 pub mod leds;
+pub mod memory;
 pub mod profile;
 pub mod realtime;
 pub mod rusage;

@@ -33,10 +33,8 @@ impl RingPlan {
         let (mut p, c) = rtrb::RingBuffer::new(self.bytes);
         if let Ok(mut chunk) = p.write_chunk_uninit(self.bytes) {
             let (a, b) = chunk.as_mut_slices();
-            // One write per page is enough to fault it in.
-            for x in a.iter_mut().chain(b.iter_mut()).step_by(4096) {
-                x.write(0);
-            }
+            capstan_board::memory::prefault(a);
+            capstan_board::memory::prefault(b);
             // Dropped without commit: the ring stays empty.
         }
         (p, c)
