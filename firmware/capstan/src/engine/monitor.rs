@@ -163,38 +163,50 @@ impl Monitor {
             m.feed(captured);
             return;
         }
-        // One loop per format, so the per-sample decode has no branch on the format.
+        // One loop per format, so the per-sample decode has no branch on the format and the
+        // loop over a frame's channels runs in vector registers.
         match self.format {
-            SampleFormat::I16 => self.mix(captured, |s| decode_i32(SampleFormat::I16, s)),
-            SampleFormat::I24 => self.mix(captured, |s| decode_i32(SampleFormat::I24, s)),
-            SampleFormat::I32 => self.mix(captured, |s| decode_i32(SampleFormat::I32, s)),
-            SampleFormat::F32 => self.mix(captured, |s| decode_i32(SampleFormat::F32, s)),
+            SampleFormat::I16 => self.mix(captured, |s: [u8; 2]| {
+                i32::from(i16::from_le_bytes(s)) << 16
+            }),
+            SampleFormat::I24 => self.mix(captured, |s: [u8; 3]| {
+                i32::from_le_bytes([0, s[0], s[1], s[2]])
+            }),
+            SampleFormat::I32 => self.mix(captured, i32::from_le_bytes),
+            SampleFormat::F32 => self.mix(captured, |s: [u8; 4]| decode_i32(SampleFormat::F32, &s)),
+        }
+        self.count_clips(captured);
+        for c in 0..self.channels {
+            let peak = self.peaks[c] as f32 / 2_147_483_648.0;
+            self.meters.peak[c].fetch_max(peak.to_bits(), Ordering::Relaxed);
+            self.meters.clips[c].store(self.clips[c], Ordering::Relaxed);
+            self.peaks[c] = 0;
         }
     }
 
+    /// Sums and meters `N`-byte samples. The sum of up to 64 channels of 32-bit samples is
+    /// kept exact in two 32-bit sums, of the top 24 bits and of the low 8, which vectorise
+    /// where a 64-bit sum would not.
     #[inline(always)]
-    fn mix(&mut self, captured: &[u8], decode: impl Fn(&[u8]) -> i32) {
-        let bps = self.format.bytes();
-        let frame_bytes = bps * self.channels;
+    fn mix<const N: usize>(&mut self, captured: &[u8], decode: impl Fn([u8; N]) -> i32) {
+        let frame_bytes = N * self.channels;
         let out_bytes = self.out_format.bytes();
         let out_frame = self.out_channels * out_bytes;
         let max = (self.wire.len() / out_frame).max(1);
-        let clip = clip_level(self.format);
         let n = self.channels as i64;
         for part in captured.chunks(max * frame_bytes) {
             let frames = part.len() / frame_bytes;
-            for (i, frame) in part.chunks_exact(frame_bytes).enumerate() {
-                let mut sum = 0i64;
-                let meters = self.peaks.iter_mut().zip(self.clips.iter_mut());
-                for (s, (peak, clips)) in frame.chunks_exact(bps).zip(meters) {
-                    let x = decode(s);
-                    let a = x.unsigned_abs();
-                    *peak = (*peak).max(a);
-                    *clips += u64::from(a >= clip);
-                    sum += i64::from(x);
+            let wire = self.wire.chunks_exact_mut(out_frame);
+            for (frame, out) in part.chunks_exact(frame_bytes).zip(wire) {
+                let (mut high, mut low) = (0i32, 0i32);
+                for (s, peak) in frame.chunks_exact(N).zip(self.peaks.iter_mut()) {
+                    let x = decode(s.try_into().expect("N bytes"));
+                    *peak = (*peak).max(x.unsigned_abs());
+                    high += x >> 8;
+                    low += x & 0xFF;
                 }
+                let sum = (i64::from(high) << 8) + i64::from(low);
                 let y = (sum / n) as i32;
-                let out = &mut self.wire[i * out_frame..][..out_frame];
                 for o in out.chunks_exact_mut(out_bytes) {
                     encode_i32(self.out_format, y, o);
                 }
@@ -207,11 +219,25 @@ impl Monitor {
                 }
             }
         }
+    }
+
+    /// Counts the full-scale samples of `captured`, on the channels whose peak (since the last
+    /// publication, which includes all of `captured`) reached full scale: a second pass that
+    /// only a clipping channel pays for.
+    fn count_clips(&mut self, captured: &[u8]) {
+        let clip = clip_level(self.format);
+        let bps = self.format.bytes();
+        let frame_bytes = bps * self.channels;
         for c in 0..self.channels {
-            let peak = self.peaks[c] as f32 / 2_147_483_648.0;
-            self.meters.peak[c].fetch_max(peak.to_bits(), Ordering::Relaxed);
-            self.meters.clips[c].store(self.clips[c], Ordering::Relaxed);
-            self.peaks[c] = 0;
+            if self.peaks[c] < clip {
+                continue;
+            }
+            let samples = captured
+                .chunks_exact(frame_bytes)
+                .map(|f| &f[c * bps..][..bps]);
+            self.clips[c] += samples
+                .filter(|s| decode_i32(self.format, s).unsigned_abs() >= clip)
+                .count() as u64;
         }
     }
 
@@ -319,6 +345,65 @@ mod tests {
         assert_eq!(meters.take_peak(1), 1.0);
         assert_eq!(meters.clips(0), 1);
         assert_eq!(meters.take_peak(0), 0.0, "a read starts a new peak");
+    }
+
+    #[test]
+    fn sum_is_exact_and_clips_are_counted_per_sample_at_64_channels() {
+        let spec = StreamSpec {
+            channels: 64,
+            rate: 48_000,
+            format: SampleFormat::I32,
+        };
+        let played = Arc::new(Mutex::new(Vec::new()));
+        let mut m = Monitor::new(
+            spec,
+            Some(Box::new(Capture(played.clone(), DeviceFormat::S32Le))),
+            4,
+        );
+        // Frame 0: every channel at negative full scale. Frame 1: every channel at positive
+        // full scale but channel 5 at 0x7FFF_FF01. Frame 2: channel c = c * 0x0101_0101 + 7,
+        // channel 63 negated. Frame 3: silence.
+        let frames: [Vec<i32>; 4] = [
+            vec![i32::MIN; 64],
+            (0..64)
+                .map(|c| if c == 5 { 0x7FFF_FF01 } else { i32::MAX })
+                .collect(),
+            (0..64)
+                .map(|c: i32| {
+                    let v = c.wrapping_mul(0x0101_0101).wrapping_add(7);
+                    if c == 63 {
+                        -v
+                    } else {
+                        v
+                    }
+                })
+                .collect(),
+            vec![0; 64],
+        ];
+        let cap: Vec<u8> = frames
+            .iter()
+            .flatten()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        m.process(&cap);
+        m.process(&cap);
+        let out = played.lock().unwrap().clone();
+        let got: Vec<i32> = out
+            .chunks_exact(8)
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let want: Vec<i32> = frames
+            .iter()
+            .map(|f| (f.iter().map(|&v| i64::from(v)).sum::<i64>() / 64) as i32)
+            .collect();
+        assert_eq!(got[..4], want[..], "the sum of a frame, exact");
+        assert_eq!(got[4..], want[..], "and again on the next call");
+        let meters = m.meters();
+        // Two calls, each with one negative and one positive full-scale sample (channel 5 only
+        // the negative one).
+        assert_eq!(meters.clips(0), 4);
+        assert_eq!(meters.clips(5), 2);
+        assert_eq!(meters.take_peak(5), 1.0);
     }
 
     #[test]
