@@ -28,7 +28,7 @@ fn fast_cycles_do_not_allocate() {
     let period = 256;
     let mut source = SimSource::new(SPEC, Signal::Counter, period, true).unwrap();
     source.start().unwrap();
-    let (prod, mut cons) = rtrb::RingBuffer::<u8>::new(8 * period * SPEC.frame_bytes());
+    let (prod, mut cons) = capstan_board::memory::filled_ring(8 * period * SPEC.frame_bytes());
     let (ev_prod, ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
     let stats = Arc::new(EngineStats::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -77,7 +77,7 @@ fn overflow_cycles_do_not_allocate() {
     source.start().unwrap();
     // Room for two periods and no consumer: the ring fills at once and then every period is
     // dropped, counted and reported.
-    let (prod, _cons) = rtrb::RingBuffer::<u8>::new(2 * period * SPEC.frame_bytes());
+    let (prod, _cons) = capstan_board::memory::filled_ring(2 * period * SPEC.frame_bytes());
     let (ev_prod, mut ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(16);
     let stats = Arc::new(EngineStats::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -145,7 +145,8 @@ fn mixer_monitor_cycles_do_not_allocate() {
     // A ring that is not a whole number of periods: the wrap cuts periods in two.
     let mut source = SimSource::new(SPEC, Signal::Sine, period, true).unwrap();
     source.start().unwrap();
-    let (prod, mut cons) = rtrb::RingBuffer::<u8>::new((8 * period + 100) * SPEC.frame_bytes());
+    let (prod, mut cons) =
+        capstan_board::memory::filled_ring((8 * period + 100) * SPEC.frame_bytes());
     let (ev_prod, _ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
     let stats = Arc::new(EngineStats::default());
     let stop = Arc::new(AtomicBool::new(false));

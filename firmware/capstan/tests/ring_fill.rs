@@ -22,7 +22,7 @@ fn the_engine_publishes_the_ring_fill_and_its_high_water_mark() {
     let mut source = SimSource::new(spec, Signal::Counter, period, true).unwrap();
     source.start().unwrap();
     let capacity = 20 * period * fb;
-    let (prod, mut cons) = rtrb::RingBuffer::<u8>::new(capacity);
+    let (prod, mut cons) = capstan_board::memory::filled_ring(capacity);
     let (ev_prod, _ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
     let stats = Arc::new(EngineStats::default());
     let stop = Arc::new(AtomicBool::new(false));

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use capstan_board::audio::{CaptureError, CaptureSource};
+use capstan_board::memory::FilledProducer;
 
 pub use monitor::{Meters, Monitor};
 pub use ring::RingPlan;
@@ -83,7 +84,7 @@ pub enum Cycle {
 /// The audio thread's state.
 pub struct CaptureEngine<S: CaptureSource> {
     source: S,
-    frames: rtrb::Producer<u8>,
+    frames: FilledProducer,
     events: rtrb::Producer<EngineEvent>,
     stats: Arc<EngineStats>,
     stop: Arc<AtomicBool>,
@@ -106,14 +107,14 @@ impl<S: CaptureSource> CaptureEngine<S> {
     /// many frames.
     pub fn new(
         source: S,
-        frames: rtrb::Producer<u8>,
+        frames: FilledProducer,
         events: rtrb::Producer<EngineEvent>,
         stats: Arc<EngineStats>,
         stop: Arc<AtomicBool>,
         limit: Option<u64>,
     ) -> Self {
         let frame_bytes = source.spec().frame_bytes();
-        let ring_bytes = frames.buffer().capacity();
+        let ring_bytes = frames.capacity();
         stats
             .ring_capacity
             .store(ring_bytes as u64, Ordering::Relaxed);
@@ -219,7 +220,7 @@ impl<S: CaptureSource> CaptureEngine<S> {
                 continue;
             }
             let moved = match self.frames.write_chunk(bytes) {
-                Ok(mut chunk) => {
+                Some(mut chunk) => {
                     let (a, b) = chunk.as_mut_slices();
                     let res = self.source.read(a).and_then(|got_a| {
                         if got_a * self.frame_bytes == a.len() && !b.is_empty() {
@@ -241,7 +242,7 @@ impl<S: CaptureSource> CaptureEngine<S> {
                     res.map(|g| (g, true))
                 }
                 // Ring full: read the frames anyway (the device must be drained) and count them.
-                Err(_) => {
+                None => {
                     let res = self.source.read(&mut self.scratch[..bytes]);
                     if let (Ok(g), Some(m)) = (&res, self.monitor.as_mut()) {
                         m.process(&self.scratch[..g * self.frame_bytes]);

@@ -1,6 +1,7 @@
 //! Sizing the ring between the audio thread and the writer, from seconds in the config.
 
 use capstan_board::audio::StreamSpec;
+use capstan_board::memory::FilledProducer;
 
 /// Loss events the event ring holds before further ones are only counted.
 pub const EVENT_CAPACITY: usize = 4096;
@@ -27,17 +28,11 @@ impl RingPlan {
         }
     }
 
-    /// Creates the ring and touches every page of it, so the audio thread never takes a page
-    /// fault on its first pass through the ring.
-    pub fn build(&self) -> (rtrb::Producer<u8>, rtrb::Consumer<u8>) {
-        let (mut p, c) = rtrb::RingBuffer::new(self.bytes);
-        if let Ok(mut chunk) = p.write_chunk_uninit(self.bytes) {
-            let (a, b) = chunk.as_mut_slices();
-            capstan_board::memory::prefault(a);
-            capstan_board::memory::prefault(b);
-            // Dropped without commit: the ring stays empty.
-        }
-        (p, c)
+    /// Creates the ring, faulted in and written through once, so the audio thread never takes
+    /// a page fault on its first pass through the ring and can read the device straight into
+    /// it (see [`capstan_board::memory::filled_ring`]).
+    pub fn build(&self) -> (FilledProducer, rtrb::Consumer<u8>) {
+        capstan_board::memory::filled_ring(self.bytes)
     }
 }
 
