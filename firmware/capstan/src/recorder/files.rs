@@ -17,9 +17,11 @@ pub const TRACK_BLOCK_BYTES: usize = 256 * 1024;
 const TILE_BYTES: usize = 16 * 1024;
 
 /// Interleaved bytes pushed at once from which the files are split and written by two threads
-/// (each taking half the files); smaller pushes, as when recording in real time, stay on the
-/// calling thread.
-const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+/// (each taking half the files): a writer catching up after a stall, or a fast-mode take.
+/// Smaller pushes, as when recording in real time (a period or a few, well under a megabyte at
+/// 64 channels), stay on the calling thread: the helper thread is spawned for each push, which
+/// costs more than it saves on a push that small, most of all on a small or emulated core.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
 /// Threads that split and write a large push at most.
 const MAX_THREADS: usize = 2;
 /// Threads that sync the files at a commit or finish them at the end of a take at most: each
@@ -444,7 +446,7 @@ mod tests {
         // 64 x 24-bit: pushes past the two-thread threshold and across whole blocks.
         round_trip(64, SampleFormat::I24, &[100_000, 7, 1, 4096], 300_000);
         // An odd file count splits unevenly between the threads.
-        round_trip(5, SampleFormat::I24, &[60_000, 3, 20_001], 200_000);
+        round_trip(33, SampleFormat::I24, &[60_000, 3, 20_001], 200_000);
         round_trip(3, SampleFormat::I16, &[50_000, 1, 999], 150_000);
         round_trip(7, SampleFormat::I32, &[40_000, 5], 100_000);
     }
