@@ -299,11 +299,19 @@ impl WavWriter {
     /// rewritten if markers arrived since its last rewrite, then `fdatasync` (which also carries
     /// the file's new length to the medium).
     pub fn commit(&mut self) -> Result<(), WriteError> {
+        self.update_header()?;
+        self.file.sync_data().map_err(|e| self.err("syncing", e))
+    }
+
+    /// [`Self::commit`] without the `fdatasync`: header sizes updated and the iXML rewritten if
+    /// markers arrived, for a caller that syncs the file itself (several files on several
+    /// threads, through handles of its own). Nothing is durable until that sync.
+    pub fn update_header(&mut self) -> Result<(), WriteError> {
         self.write_sizes(false)?;
         if self.markers.as_slice().len() != self.markers_in_ixml {
             self.write_ixml(&self.ixml.clone())?;
         }
-        self.file.sync_data().map_err(|e| self.err("syncing", e))
+        Ok(())
     }
 
     /// Marks `position` (frames from the file's first frame) with `label` (cut to

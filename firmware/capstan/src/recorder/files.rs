@@ -8,6 +8,8 @@ use std::path::Path;
 use capstan_bwf::writer::{FinishedFile, WavWriter, WriteError, WriterOptions};
 use capstan_bwf::{FileMeta, WavSpec};
 
+use super::sync_pool::SyncPool;
+
 /// Bytes buffered per mono track file before a write (a poly file buffers this times four).
 /// Large writes cost the kernel less per byte (it gives them large page-cache folios) than the
 /// cache misses of buffers this size cost the split.
@@ -159,6 +161,9 @@ fn each_part(
 #[derive(Debug)]
 pub struct TakeFiles {
     parts: Vec<Part>,
+    /// The threads that sync the files at each commit (none for a single file, which the
+    /// writer thread syncs itself).
+    syncer: Option<SyncPool>,
     split: Split,
     block_frames: usize,
     buffered: usize,
@@ -205,8 +210,16 @@ impl TakeFiles {
             part.bufs.push(vec![0u8; block_frames * chans.len() * bps]);
             part.groups.push(chans);
         }
+        let count: usize = parts.iter().map(|p| p.writers.len()).sum();
+        let syncer = if count > 1 {
+            let writers = parts.iter().flat_map(|p| p.writers.iter());
+            Some(SyncPool::start(writers, SYNC_THREADS)?)
+        } else {
+            None
+        };
         Ok(TakeFiles {
             parts,
+            syncer,
             split: Split {
                 channels,
                 bps,
@@ -293,23 +306,17 @@ impl TakeFiles {
     /// at once.
     pub fn commit(&mut self) -> Result<(), WriteError> {
         self.flush()?;
-        let mut all: Vec<&mut WavWriter> = self.writers_mut().collect();
-        let per_thread = all.len().div_ceil(SYNC_THREADS).max(1);
-        if all.len() <= 1 {
-            return all.into_iter().try_for_each(WavWriter::commit);
+        let Some(syncer) = &self.syncer else {
+            return self
+                .parts
+                .iter_mut()
+                .flat_map(|p| &mut p.writers)
+                .try_for_each(WavWriter::commit);
+        };
+        for w in self.parts.iter_mut().flat_map(|p| &mut p.writers) {
+            w.update_header()?;
         }
-        std::thread::scope(|s| {
-            let handles: Vec<_> = all
-                .chunks_mut(per_thread)
-                .map(|c| s.spawn(move || c.iter_mut().try_for_each(|w| w.commit())))
-                .collect();
-            // Every thread is joined, whatever the others returned.
-            let mut res = Ok(());
-            for h in handles {
-                res = res.and(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            }
-            res
-        })
+        syncer.sync()
     }
 
     /// Finishes every file; `ixml_for(i)`, when it gives one, is file `i`'s final iXML.
@@ -321,6 +328,8 @@ impl TakeFiles {
         ixml_for: impl Fn(usize) -> Option<capstan_bwf::ixml::Ixml> + Sync,
     ) -> Result<Vec<FinishedFile>, WriteError> {
         let first_err = self.flush().err();
+        // The pool's handles close first: the files are finished below.
+        drop(self.syncer.take());
         let writers: Vec<WavWriter> = self.parts.into_iter().flat_map(|p| p.writers).collect();
         let per_thread = writers.len().div_ceil(SYNC_THREADS).max(1);
         let mut batches: Vec<Vec<(usize, WavWriter)>> = Vec::new();

@@ -11,6 +11,7 @@ pub mod naming;
 pub mod recovery;
 pub mod space;
 pub mod stream;
+mod sync_pool;
 mod take;
 pub mod tap;
 
