@@ -3,34 +3,20 @@
 use std::mem::MaybeUninit;
 
 const PAGE: usize = 4096;
-const HUGE_PAGE: usize = 2 << 20;
 
 /// Faults every page of `buf` in before use, so the audio thread never takes a page fault in
-/// it. The kernel is asked for huge pages first (fewer faults, fewer TLB misses while the
-/// ring turns) and to populate the whole range in one call; where it refuses either (kernels
-/// before 5.14, no transparent huge pages), one byte of every page is written instead.
+/// it. The kernel is asked to populate the whole range in one call (`MADV_POPULATE_WRITE`);
+/// where it cannot (kernels before 5.14), one byte of every page is written instead. Huge
+/// pages are not asked for: finding them can make the kernel compact memory first, which made
+/// a start take 150 ms instead of 15 on a host with a busy page cache.
 /// Returns whether the kernel populated the range itself.
 pub fn prefault(buf: &mut [MaybeUninit<u8>]) -> bool {
     let base = buf.as_mut_ptr() as usize;
     let end = base + buf.len();
-    let huge = (
-        base.next_multiple_of(HUGE_PAGE),
-        end / HUGE_PAGE * HUGE_PAGE,
-    );
-    if huge.0 < huge.1 {
-        // SAFETY: the range lies inside `buf`, which this call borrows mutably; the advice
-        // changes how its pages are backed, never what they hold.
-        let _ = unsafe {
-            libc::madvise(
-                huge.0 as *mut libc::c_void,
-                huge.1 - huge.0,
-                libc::MADV_HUGEPAGE,
-            )
-        };
-    }
     let pages = (base.next_multiple_of(PAGE), end / PAGE * PAGE);
-    // SAFETY: as above; populating for writing faults the pages in (anonymous memory reads as
-    // zeros) and leaves any content already there as it is.
+    // SAFETY: the range lies inside `buf`, which this call borrows mutably; populating for
+    // writing faults the pages in (anonymous memory reads as zeros) and leaves any content
+    // already there as it is.
     let populated = pages.0 < pages.1
         && unsafe {
             libc::madvise(
@@ -172,7 +158,7 @@ mod tests {
 
     #[test]
     fn every_page_is_resident_after_prefault() {
-        let len = 9 * HUGE_PAGE + 12345;
+        let len = 9 * (2 << 20) + 12345;
         let mut v: Vec<MaybeUninit<u8>> = Vec::with_capacity(len);
         // SAFETY: MaybeUninit needs no initialisation.
         unsafe { v.set_len(len) };

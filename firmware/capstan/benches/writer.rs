@@ -6,8 +6,9 @@
 //! `cargo bench -p capstan --bench writer` records `CAPSTAN_BENCH_SECONDS` seconds of audio
 //! (default 60) in each of `CAPSTAN_BENCH_ROUNDS` rounds (default 5), each round running dd and
 //! the take one after the other (the order alternates, the file system is synced between runs
-//! so neither pays for the other's writeback or deletions), and reports the medians with the
-//! CPU time each used. `CAPSTAN_BENCH_DIR` puts the files elsewhere than the target dir (a
+//! and left to settle for `CAPSTAN_BENCH_SETTLE` seconds (default 3) between runs, so neither
+//! pays for the other's writeback or deletions), and reports the medians with the CPU time
+//! each used. `CAPSTAN_BENCH_DIR` puts the files elsewhere than the target dir (a
 //! tmpfs there shows what the CPU alone allows). Run without `--bench` (as `cargo test
 //! --benches` does) it records 1 s once.
 //! Goal: at least 50x real time and at least 80% of dd.
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use capstan::recorder::record_take;
 use capstan_board::audio::StreamSpec;
@@ -78,9 +79,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Flushes every file system, so writeback and deletions of one run do not land in the next.
-fn sync_all() {
+/// Flushes every file system and lets the device settle for `settle`, so writeback and
+/// deletions of one run do not land in the next (a virtual disk goes on writing to its host's
+/// disk after `sync` has returned, and slowed the next run's final sync by up to 2x).
+fn sync_all(settle: Duration) {
     let _ = Command::new("sync").status();
+    std::thread::sleep(settle);
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -131,6 +135,11 @@ fn main() {
         (1, 1)
     };
     let frames = secs * u64::from(RATE);
+    let settle = Duration::from_secs(if full {
+        env_count("CAPSTAN_BENCH_SETTLE", 3)
+    } else {
+        0
+    });
 
     let parent = scratch_parent();
     std::fs::create_dir_all(&parent).expect("cannot create the target dir");
@@ -156,6 +165,8 @@ fn main() {
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
     let mut dd_failed = None;
+    // What the build left unwritten is not the first run's to pay for.
+    sync_all(settle);
     for round in 0..rounds {
         let take = || {
             let (dir, run) = timed(false, || run_take(scratch.path(), frames, spec));
@@ -165,7 +176,7 @@ fn main() {
                 .map(|m| m.len())
                 .sum();
             std::fs::remove_dir_all(&dir).expect("remove the take");
-            sync_all();
+            sync_all(settle);
             println!(
                 "  capstan: {:.3} s, {:.1} MB/s ({:.1} MB on disk), cpu {:.2} s user + {:.2} s sys",
                 run.wall,
@@ -179,7 +190,7 @@ fn main() {
         let mut dd = || {
             let (res, run) = timed(true, || run_dd(&dd_path, mib));
             let _ = std::fs::remove_file(&dd_path);
-            sync_all();
+            sync_all(settle);
             match res {
                 Ok(()) => {
                     println!(
