@@ -11,6 +11,11 @@ use std::thread::JoinHandle;
 
 use capstan_bwf::writer::{WavWriter, WriteError};
 
+/// Stack of a sync thread: it only calls `fdatasync`. Small, because the threads start with
+/// the take, before memory is locked, and a locked stack is resident in full (the default
+/// 2 MiB each would be 16 MiB for 8 threads).
+const SYNC_STACK: usize = 64 * 1024;
+
 /// One thread and its files.
 #[derive(Debug)]
 struct Worker {
@@ -26,6 +31,7 @@ impl Worker {
         let (done_tx, done) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("capstan-sync".into())
+            .stack_size(SYNC_STACK)
             .spawn(move || {
                 while go_rx.recv().is_ok() {
                     let res = share.iter().try_for_each(|(path, f)| {
