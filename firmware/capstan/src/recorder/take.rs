@@ -169,6 +169,13 @@ impl OpenTake {
         let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
         let fb = spec.frame_bytes();
         let interval = cfg.commit_interval();
+        // The wait when the ring is empty: about a period, as the audio thread hands frames
+        // over a period at a time (waking sooner finds nothing, and each wake costs a small
+        // core), but at least 10 ms (the ring is seconds deep: 100 wakes a second is plenty)
+        // and at most 50 ms (a STOP is seen within that).
+        let idle =
+            Duration::from_secs_f64(cfg.recorder.period_frames as f64 / f64::from(spec.rate))
+                .clamp(Duration::from_millis(10), Duration::from_millis(50));
         let mut last_commit = Instant::now();
         let reserve = space::reserve_bytes(
             fb as u64 * u64::from(spec.rate),
@@ -244,8 +251,7 @@ impl OpenTake {
                     ended_by_input = true;
                     break;
                 }
-                // The ring is seconds deep: waking 100 times a second is plenty.
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(idle);
             } else {
                 let (_, res) = tap.read(n, |a, b| files.push(a).and_then(|()| files.push(b)));
                 if let Some(Err(e)) = res {
