@@ -11,7 +11,6 @@ pub mod naming;
 pub mod recovery;
 pub mod space;
 pub mod stream;
-mod sync_pool;
 mod take;
 pub mod tap;
 
