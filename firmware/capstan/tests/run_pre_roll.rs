@@ -3,18 +3,13 @@
 //! signal says which frames of the stream each take holds: frame n of the stream carries n
 //! (mod 65536), so a take's first counter value is its first frame's place in the stream.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-
-use capstan::app::{App, AppOptions, AudioInput, Board};
-use capstan::config::Config;
+use capstan::app::{App, Board};
 use capstan::recorder::meta::samples_since_midnight;
 use capstan::recorder::TakeReport;
 use capstan::transport::RecAgain;
-use capstan_board::audio::{Signal, StreamSpec};
 use capstan_board::buttons::{Button, DebounceConfig, RawEdge, ScriptedButtons};
 use capstan_bwf::reader::{self, WavFile};
-use capstan_bwf::{verify, SampleFormat};
+use capstan_bwf::verify;
 
 mod box_harness;
 use box_harness::*;
@@ -31,28 +26,9 @@ type Run = (
 /// `until` ms.
 fn run(pre_roll: f64, edges: Vec<RawEdge>, until: u64) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::default();
-    config.recorder.commit_interval = 0.25;
+    let mut config = harness_config();
     config.recorder.pre_roll = pre_roll;
-    let options = AppOptions {
-        config,
-        out: dir.path().join("takes"),
-        input: AudioInput::Sim {
-            spec: StreamSpec {
-                channels: 2,
-                rate: RATE,
-                format: SampleFormat::I24,
-            },
-            signal: Signal::Counter,
-            period_frames: 256,
-            fast: false,
-        },
-        audio: Default::default(),
-        rec_again: RecAgain::Marker,
-        until: Some(ms(until)),
-        pace: true,
-        quit: Arc::new(AtomicBool::new(false)),
-    };
+    let options = box_options(config, dir.path().join("takes"), until, RecAgain::Marker);
     let board = Board {
         buttons: Box::new(ScriptedButtons::new(edges, DebounceConfig::default())),
         leds: Box::new(SharedLeds::default()),

@@ -71,25 +71,17 @@ pub struct Run {
     pub leds: Vec<(Led, bool)>,
 }
 
-/// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
-/// (ms), takes into `out`.
-pub fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgain) -> Run {
-    let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
-    let terminal = Shared::default();
-    let leds = SharedLeds::default();
-    let board = Board {
-        buttons: Box::new(buttons),
-        leds: Box::new(leds.clone()),
-        screen: Some(Box::new(TerminalScreen::new(
-            SMALL_PANEL,
-            false,
-            terminal.clone(),
-            "keys",
-        ))),
-    };
+/// The box's config in these tests: the defaults, with a commit every 0.25 s.
+pub fn harness_config() -> Config {
     let mut config = Config::default();
     config.recorder.commit_interval = 0.25;
-    let options = AppOptions {
+    config
+}
+
+/// The box's options in these tests: `config`, takes into `out`, 2 channels of the sim board's
+/// 24-bit counter signal in real time, until `until` (ms).
+pub fn box_options(config: Config, out: PathBuf, until: u64, rec_again: RecAgain) -> AppOptions {
+    AppOptions {
         config,
         out,
         input: AudioInput::Sim {
@@ -107,7 +99,26 @@ pub fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgai
         until: Some(ms(until)),
         pace: true,
         quit: Arc::new(AtomicBool::new(false)),
+    }
+}
+
+/// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
+/// (ms), takes into `out`.
+pub fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgain) -> Run {
+    let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
+    let terminal = Shared::default();
+    let leds = SharedLeds::default();
+    let board = Board {
+        buttons: Box::new(buttons),
+        leds: Box::new(leds.clone()),
+        screen: Some(Box::new(TerminalScreen::new(
+            SMALL_PANEL,
+            false,
+            terminal.clone(),
+            "keys",
+        ))),
     };
+    let options = box_options(harness_config(), out, until, rec_again);
     let takes = App::new(options, board).run().unwrap();
     let terminal = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
     let leds = leds.0.lock().unwrap().changes().to_vec();
