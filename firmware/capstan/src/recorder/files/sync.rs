@@ -19,6 +19,8 @@ const SYNC_STACK: usize = 64 * 1024;
 /// One thread and its files.
 #[derive(Debug)]
 struct Worker {
+    /// The first of its files, to name in an error of the thread itself.
+    first: PathBuf,
     go: Option<mpsc::Sender<()>>,
     done: mpsc::Receiver<Result<(), WriteError>>,
     thread: Option<JoinHandle<()>>,
@@ -26,7 +28,8 @@ struct Worker {
 
 impl Worker {
     /// A thread that syncs `share` each time it is told to, until its channel closes.
-    fn spawn(share: Vec<(PathBuf, File)>) -> std::io::Result<Worker> {
+    fn spawn(share: Vec<(PathBuf, File)>) -> Result<Worker, WriteError> {
+        let first = share.first().map(|(p, _)| p.clone()).unwrap_or_default();
         let (go, go_rx) = mpsc::channel::<()>();
         let (done_tx, done) = mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -45,8 +48,14 @@ impl Worker {
                         break;
                     }
                 }
+            })
+            .map_err(|source| WriteError {
+                path: first.clone(),
+                op: "starting a sync thread for",
+                source,
             })?;
         Ok(Worker {
+            first,
             go: Some(go),
             done,
             thread: Some(thread),
@@ -83,11 +92,7 @@ impl SyncPool {
         let mut files = files.into_iter().peekable();
         while files.peek().is_some() {
             let share: Vec<(PathBuf, File)> = files.by_ref().take(per_thread).collect();
-            workers.push(Worker::spawn(share).map_err(|source| WriteError {
-                path: PathBuf::new(),
-                op: "starting a sync thread for",
-                source,
-            })?);
+            workers.push(Worker::spawn(share)?);
         }
         Ok(SyncPool { workers })
     }
@@ -105,8 +110,8 @@ impl SyncPool {
         for w in &self.workers {
             let r = w.done.recv().unwrap_or_else(|_| {
                 Err(WriteError {
-                    path: PathBuf::new(),
-                    op: "syncing (the sync thread stopped) the files of",
+                    path: w.first.clone(),
+                    op: "syncing (its sync thread stopped)",
                     source: std::io::Error::other("sync thread gone"),
                 })
             });
