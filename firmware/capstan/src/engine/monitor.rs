@@ -166,13 +166,9 @@ impl Monitor {
         // One loop per format, so the per-sample decode has no branch on the format and the
         // loop over a frame's channels runs in vector registers.
         match self.format {
-            SampleFormat::I16 => self.mix(captured, |s: [u8; 2]| {
-                i32::from(i16::from_le_bytes(s)) << 16
-            }),
-            SampleFormat::I24 => self.mix(captured, |s: [u8; 3]| {
-                i32::from_le_bytes([0, s[0], s[1], s[2]])
-            }),
-            SampleFormat::I32 => self.mix(captured, i32::from_le_bytes),
+            SampleFormat::I16 => self.mix(captured, |s: [u8; 2]| decode_i32(SampleFormat::I16, &s)),
+            SampleFormat::I24 => self.mix(captured, |s: [u8; 3]| decode_i32(SampleFormat::I24, &s)),
+            SampleFormat::I32 => self.mix(captured, |s: [u8; 4]| decode_i32(SampleFormat::I32, &s)),
             SampleFormat::F32 => self.mix(captured, |s: [u8; 4]| decode_i32(SampleFormat::F32, &s)),
         }
         self.count_clips(captured);
