@@ -27,6 +27,11 @@ const TILE_BYTES: usize = 16 * 1024;
 /// 64 channels), stay on the calling thread: the helper thread is spawned for each push, which
 /// costs more than it saves on a push that small, most of all on a small or emulated core.
 const PARALLEL_MIN_BYTES: usize = 4 << 20;
+/// Interleaved bytes pushed at once that a take of one file holding every channel (a poly take
+/// of all inputs) writes straight from the ring, with nothing buffered before them: the copy
+/// into its buffer would only move the same bytes once more. Smaller pushes (a short period at
+/// few channels) are gathered in the buffer first, so that writes stay large.
+const DIRECT_MIN_BYTES: usize = 64 << 10;
 /// Threads that split and write a large push at most.
 const MAX_THREADS: usize = 2;
 /// Threads that sync the files at a commit or finish them at the end of a take at most: each
@@ -43,6 +48,8 @@ pub struct TakeFiles {
     split: Split,
     block_frames: usize,
     buffered: usize,
+    /// True when the take is one file holding every channel of the stream, in its order.
+    whole_stream: bool,
 }
 
 impl TakeFiles {
@@ -93,6 +100,7 @@ impl TakeFiles {
         } else {
             None
         };
+        let whole_stream = count == 1 && parts[0].groups[0] == (0..channels);
         Ok(TakeFiles {
             parts,
             syncer,
@@ -103,6 +111,7 @@ impl TakeFiles {
             },
             block_frames,
             buffered: 0,
+            whole_stream,
         })
     }
 
@@ -131,8 +140,12 @@ impl TakeFiles {
 
     /// Takes interleaved frames (at most [`Self::room`]), splitting them into the files'
     /// buffers; writes the buffers out when they are full. A large push is split and written
-    /// by two threads, each taking half the files.
+    /// by two threads, each taking half the files. A take of one file holding every channel
+    /// writes a push of [`DIRECT_MIN_BYTES`] or more as it is, when nothing is buffered.
     pub fn push(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
+        if self.whole_stream && self.buffered == 0 && interleaved.len() >= DIRECT_MIN_BYTES {
+            return self.parts[0].write_whole(interleaved);
+        }
         let sp = self.split;
         let n = interleaved.len() / (sp.channels * sp.bps);
         debug_assert!(n <= self.room());
@@ -256,7 +269,33 @@ mod tests {
     use capstan_bwf::SampleFormat;
 
     /// Pushes `frames` of the counter signal in pushes of the given sizes (in frames, cut to
-    /// the room left), finishes, and checks every file sample by sample.
+    /// the room left), committing now and then, and finishes. Returns the stream's bytes and
+    /// the finished files.
+    fn push_all(
+        mut take: TakeFiles,
+        stream: WavSpec,
+        sizes: &[usize],
+        frames: usize,
+    ) -> (Vec<u8>, Vec<FinishedFile>) {
+        let fb = usize::from(stream.channels) * stream.format.bytes();
+        let mut all = vec![0u8; frames * fb];
+        counter::fill(&mut all, usize::from(stream.channels), stream.format, 0);
+        let (mut at, mut k) = (0, 0);
+        while at < frames {
+            let n = sizes[k % sizes.len()].min(take.room()).min(frames - at);
+            take.push(&all[at * fb..(at + n) * fb]).unwrap();
+            at += n;
+            k += 1;
+            if k % 7 == 0 {
+                take.commit().unwrap();
+            }
+        }
+        assert_eq!(take.frames(), frames as u64);
+        (all, take.finish(|_| None).unwrap())
+    }
+
+    /// Pushes `frames` of the counter signal into one mono file per channel (see
+    /// [`push_all`]) and checks every file sample by sample.
     fn round_trip(channels: u16, format: SampleFormat, sizes: &[usize], frames: usize) {
         let dir = tempfile::tempdir().unwrap();
         let stream = WavSpec {
@@ -273,22 +312,8 @@ mod tests {
                 )
             })
             .collect();
-        let mut take = TakeFiles::create(stream, files, WriterOptions::default()).unwrap();
-        let fb = usize::from(channels) * format.bytes();
-        let mut all = vec![0u8; frames * fb];
-        counter::fill(&mut all, usize::from(channels), format, 0);
-        let (mut at, mut k) = (0, 0);
-        while at < frames {
-            let n = sizes[k % sizes.len()].min(take.room()).min(frames - at);
-            take.push(&all[at * fb..(at + n) * fb]).unwrap();
-            at += n;
-            k += 1;
-            if k % 7 == 0 {
-                take.commit().unwrap();
-            }
-        }
-        assert_eq!(take.frames(), frames as u64);
-        let done = take.finish(|_| None).unwrap();
+        let take = TakeFiles::create(stream, files, WriterOptions::default()).unwrap();
+        let done = push_all(take, stream, sizes, frames).1;
         assert_eq!(done.len(), usize::from(channels));
         for (c, f) in done.iter().enumerate() {
             assert_eq!(f.frames, frames as u64, "{}", f.path.display());
@@ -312,5 +337,33 @@ mod tests {
         round_trip(33, SampleFormat::I24, &[60_000, 3, 20_001], 200_000);
         round_trip(3, SampleFormat::I16, &[50_000, 1, 999], 150_000);
         round_trip(7, SampleFormat::I32, &[40_000, 5], 100_000);
+    }
+
+    #[test]
+    fn a_poly_file_of_every_channel_holds_the_stream_written_direct_or_buffered() {
+        let dir = tempfile::tempdir().unwrap();
+        // 32 x 32-bit: 600 frames (76.8 KB) go straight to the file when nothing is buffered;
+        // 7 and 100 frames are buffered, and so is what follows them until the block is full.
+        let stream = WavSpec {
+            channels: 32,
+            sample_rate: 48000,
+            format: SampleFormat::I32,
+        };
+        let path = dir.path().join("poly.wav");
+        let files = vec![(path.clone(), 0..32, FileMeta::default())];
+        let take = TakeFiles::create(stream, files, WriterOptions::default()).unwrap();
+        assert!(take.whole_stream);
+        let frames = 30_000;
+        let (all, done) = push_all(take, stream, &[600, 7, 100, 2000, 1, 513], frames);
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].frames, frames as u64);
+        let w = capstan_bwf::reader::read(&path).unwrap();
+        let data = w.data.as_ref().expect("a data chunk");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes[data.offset as usize..][..all.len()] == all[..]);
+        // A poly file of some of the channels is split as before.
+        let sub = vec![(dir.path().join("sub.wav"), 2..5, FileMeta::default())];
+        let take = TakeFiles::create(stream, sub, WriterOptions::default()).unwrap();
+        assert!(!take.whole_stream);
     }
 }

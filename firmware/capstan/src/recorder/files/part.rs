@@ -80,6 +80,15 @@ impl Part {
         }
         Ok(())
     }
+
+    /// Writes interleaved frames as they are to the part's first file, which holds every
+    /// channel of the stream (the caller checks), and starts them on their way to the medium.
+    pub(super) fn write_whole(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
+        let w = &mut self.writers[0];
+        w.write_frames(interleaved)?;
+        start_writeback(w, interleaved.len() as u64);
+        Ok(())
+    }
 }
 
 /// Starts writing the block of `len` bytes just appended to `w` to the medium without waiting,
