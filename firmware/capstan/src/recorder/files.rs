@@ -141,7 +141,7 @@ impl TakeFiles {
     /// Takes interleaved frames (at most [`Self::room`]), splitting them into the files'
     /// buffers; writes the buffers out when they are full. A large push is split and written
     /// by two threads, each taking half the files. A take of one file holding every channel
-    /// writes a push of [`DIRECT_MIN_BYTES`] or more as it is, when nothing is buffered.
+    /// writes a push of 64 KiB or more as it is, when nothing is buffered.
     pub fn push(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
         if self.whole_stream && self.buffered == 0 && interleaved.len() >= DIRECT_MIN_BYTES {
             return self.parts[0].write_whole(interleaved);
