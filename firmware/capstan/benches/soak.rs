@@ -176,8 +176,16 @@ fn clock(frames: u64) -> String {
     format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// Follows the take: checks and punches, and takes a row at every `row_frames`.
-fn watch(live: LiveTake, row_frames: u64, done: Arc<AtomicBool>, t0: Instant) -> Vec<Row> {
+/// Follows the take of `total` frames: checks and punches, and takes a row at every
+/// `row_frames` before the last frame (once every frame is captured the take closes its files,
+/// and the "end" row stands for that moment).
+fn watch(
+    live: LiveTake,
+    row_frames: u64,
+    total: u64,
+    done: Arc<AtomicBool>,
+    t0: Instant,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     let row = |what: String, frames: u64, on_disk: u64| Row {
         what,
@@ -202,7 +210,7 @@ fn watch(live: LiveTake, row_frames: u64, done: Arc<AtomicBool>, t0: Instant) ->
     let mut next = row_frames;
     while !done.load(Ordering::Relaxed) {
         let frames = live.stats.frames_captured.load(Ordering::Relaxed);
-        if frames >= next {
+        if frames >= next && frames < total {
             // Read before this pass opens any file.
             let mut r = row(clock(frames), frames, 0);
             r.on_disk = tracks.iter_mut().map(Track::pass).sum();
@@ -267,7 +275,7 @@ fn main() {
     let t0 = Instant::now();
     let watcher = {
         let (live, done) = (live.clone(), done.clone());
-        std::thread::spawn(move || watch(live, row_secs * u64::from(RATE), done, t0))
+        std::thread::spawn(move || watch(live, row_secs * u64::from(RATE), frames, done, t0))
     };
     let report = record(scratch.path(), frames, &live);
     let wall = t0.elapsed().as_secs_f64();
