@@ -17,17 +17,6 @@ fn capstan_bin() -> PathBuf {
     bin
 }
 
-/// Bytes free for this user on the file system holding `dir`.
-fn free_bytes(dir: &std::path::Path) -> u64 {
-    let s = nix::sys::statvfs::statvfs(dir).expect("statvfs on the test's folder");
-    times(s.blocks_available(), s.fragment_size())
-}
-
-/// Blocks times their size, whatever widths the platform gives them.
-fn times(blocks: impl Into<u64>, size: impl Into<u64>) -> u64 {
-    blocks.into().saturating_mul(size.into())
-}
-
 #[test]
 fn a_take_past_4_gib_becomes_rf64_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
@@ -35,7 +24,7 @@ fn a_take_past_4_gib_becomes_rf64_and_verifies() {
     let seconds = 88u64;
     // The take, plus the recorder's own reserve and room for whatever else runs beside it.
     let needed = seconds * 192_000 * 256 + (1 << 30);
-    let free = free_bytes(dir.path());
+    let free = capstan::app::free_bytes(dir.path()).expect("the test's folder has a file system");
     if free < needed {
         eprintln!(
             "skipping: a take past 4 GiB needs {:.1} GB free in {}, this disk has {:.1} GB; \
