@@ -74,9 +74,7 @@ impl Part {
             .iter_mut()
             .zip(self.groups.iter().zip(&self.bufs))
         {
-            let bytes = &buf[..frames * g.len() * bps];
-            w.write_frames(bytes)?;
-            start_writeback(w, bytes.len() as u64);
+            append(w, &buf[..frames * g.len() * bps])?;
         }
         Ok(())
     }
@@ -84,11 +82,16 @@ impl Part {
     /// Writes interleaved frames as they are to the part's first file, which holds every
     /// channel of the stream (the caller checks), and starts them on their way to the medium.
     pub(super) fn write_whole(&mut self, interleaved: &[u8]) -> Result<(), WriteError> {
-        let w = &mut self.writers[0];
-        w.write_frames(interleaved)?;
-        start_writeback(w, interleaved.len() as u64);
-        Ok(())
+        append(&mut self.writers[0], interleaved)
     }
+}
+
+/// Appends `bytes` (whole frames of the file) to `w` and starts them on their way to the
+/// medium.
+fn append(w: &mut WavWriter, bytes: &[u8]) -> Result<(), WriteError> {
+    w.write_frames(bytes)?;
+    start_writeback(w, bytes.len() as u64);
+    Ok(())
 }
 
 /// Starts writing the block of `len` bytes just appended to `w` to the medium without waiting,
