@@ -1,4 +1,5 @@
-//! `capstan record` given bad input: a broken config, a missing device, an output folder that
+//! `capstan record` given bad input: a broken config, a missing device, a rate or channel count
+//! it does not record (`capstan run` too), an output folder that
 //! cannot take a take, a ring that does not fit in memory, take numbers already used. Each is
 //! refused before anything is recorded (exit 2, no take folder) with a message that says what to
 //! change, or, for used take numbers, recorded under the next free number without touching what
@@ -116,6 +117,38 @@ fn a_missing_or_unknown_device_is_refused_before_any_take() {
             d.path().to_str().unwrap(),
         ]);
         refused(&o, &[dev, "capstan devices"]);
+    }
+    assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
+}
+
+#[test]
+fn a_rate_or_channel_count_capstan_does_not_record_is_refused_by_record_and_run() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().to_str().unwrap();
+    let cases = [
+        (
+            ["--rate", "8000"],
+            "--rate 8000: Capstan records at 44100 to 192000 Hz",
+        ),
+        (
+            ["--rate", "384000"],
+            "--rate 384000: Capstan records at 44100 to 192000 Hz",
+        ),
+        (
+            ["--channels", "65"],
+            "--channels 65: Capstan records 1 to 64 channels",
+        ),
+        (
+            ["--channels", "0"],
+            "--channels 0: Capstan records 1 to 64 channels",
+        ),
+    ];
+    for (opt, says) in cases {
+        for cmd in ["record", "run"] {
+            let mut args = vec![cmd, "--sim", "--fast", "--seconds", "0.1", "--out", out];
+            args.extend(opt);
+            refused(&capstan(&args), &[says]);
+        }
     }
     assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
 }

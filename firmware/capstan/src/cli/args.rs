@@ -1,10 +1,69 @@
 //! Pieces the recording commands (`record`, `run`) share: option parsers and the wire formats
 //! to ask a device for.
 
-use capstan_board::audio::{DeviceFormat, Signal};
+use capstan_board::audio::alsa::HwRequest;
+use capstan_board::audio::{DeviceFormat, Signal, StreamSpec};
 use capstan_bwf::SampleFormat;
+use clap::Args;
 
 use crate::config::Config;
+
+/// The audio input options `record` and `run` share: where the audio comes from and in what
+/// shape.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Record from an ALSA device such as hw:1,0 (default: the config's audio.device).
+    #[arg(long, conflicts_with = "sim")]
+    pub device: Option<String>,
+    /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
+    #[arg(long, conflicts_with = "sim")]
+    pub monitor: Option<String>,
+    /// Input channels.
+    #[arg(long, default_value_t = 2)]
+    pub channels: u16,
+    /// Sample rate in Hz.
+    #[arg(long, default_value_t = 48000)]
+    pub rate: u32,
+    /// Sample format: 16, 24, 32 or 32f (sim default 24; a device's default is the first of
+    /// the config's audio.formats it accepts).
+    #[arg(long, value_parser = parse_bits)]
+    pub bits: Option<SampleFormat>,
+}
+
+impl InputArgs {
+    /// Checks `--channels` and `--rate` against what Capstan records.
+    pub fn check(&self) -> Result<(), String> {
+        check_channels(self.channels)?;
+        if !(44_100..=192_000).contains(&self.rate) {
+            return Err(format!(
+                "--rate {}: Capstan records at 44100 to 192000 Hz",
+                self.rate
+            ));
+        }
+        Ok(())
+    }
+
+    /// The sim board's stream: `--bits` or 24-bit.
+    pub fn sim_spec(&self) -> StreamSpec {
+        StreamSpec {
+            channels: self.channels,
+            rate: self.rate,
+            format: self.bits.unwrap_or(SampleFormat::I24),
+        }
+    }
+
+    /// What to ask the capture device for: the wire formats from `--bits` or the config, the
+    /// period and buffer from the config.
+    pub fn hw_request(&self, cfg: &Config) -> HwRequest {
+        HwRequest {
+            channels: self.channels,
+            rate: self.rate,
+            formats: device_formats(self.bits, cfg),
+            period_frames: cfg.recorder.period_frames,
+            periods: cfg.audio.periods,
+        }
+    }
+}
 
 /// Parses `--bits`.
 pub fn parse_bits(s: &str) -> Result<SampleFormat, String> {

@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use capstan_board::audio::alsa::{AlsaCapture, AlsaPlayback, HwRequest};
-use capstan_board::audio::{CaptureSource, DeviceFormat, Signal, SimSource, StreamSpec};
-use capstan_bwf::SampleFormat;
+use capstan_board::audio::{CaptureSource, DeviceFormat, Signal, SimSource};
 use clap::Args;
 
 use crate::config::{self, Config, Layout};
@@ -25,22 +24,9 @@ pub struct RecordArgs {
     /// Record from the sim board (a generated test signal).
     #[arg(long)]
     pub sim: bool,
-    /// Record from an ALSA device such as hw:1,0 (default: the config's audio.device).
-    #[arg(long, conflicts_with = "sim")]
-    pub device: Option<String>,
-    /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
-    #[arg(long, conflicts_with = "sim")]
-    pub monitor: Option<String>,
-    /// Input channels.
-    #[arg(long, default_value_t = 2)]
-    pub channels: u16,
-    /// Sample rate in Hz.
-    #[arg(long, default_value_t = 48000)]
-    pub rate: u32,
-    /// Sample format: 16, 24, 32 or 32f (sim default 24; a device's default is the first of
-    /// the config's audio.formats it accepts).
-    #[arg(long, value_parser = super::args::parse_bits)]
-    pub bits: Option<SampleFormat>,
+    /// The audio input: device or sim, channels, rate, sample format.
+    #[command(flatten)]
+    pub input: super::args::InputArgs,
     /// Seconds to record (default: until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
@@ -184,19 +170,12 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Err(e) = super::args::check_channels(a.channels) {
+    if let Err(e) = a.input.check() {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), a.channels) {
+    if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), a.input.channels) {
         eprintln!("capstan: {e}");
-        return ExitCode::from(2);
-    }
-    if !(44_100..=192_000).contains(&a.rate) {
-        eprintln!(
-            "capstan: --rate {}: Capstan records at 44100 to 192000 Hz",
-            a.rate
-        );
         return ExitCode::from(2);
     }
     if let Err(e) = super::args::check_seconds(a.seconds) {
@@ -216,6 +195,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         }
     }
     let device = a
+        .input
         .device
         .clone()
         .or_else(|| (!a.sim).then(|| cfg.audio.device.clone()).flatten());
@@ -258,11 +238,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             record(source, Some(monitor), req, mem)
         }
         None if a.sim => {
-            let spec = StreamSpec {
-                channels: a.channels,
-                rate: a.rate,
-                format: a.bits.unwrap_or(SampleFormat::I24),
-            };
+            let spec = a.input.sim_spec();
             let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
                 Ok(s) => s,
                 Err(e) => {
@@ -285,7 +261,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             let req = TakeRequest {
                 config: cfg,
                 out,
-                frames: frames_of(a.seconds, a.rate),
+                frames: frames_of(a.seconds, spec.rate),
                 writer: Default::default(),
                 audio,
                 tracks: a.tracks.clone().map(|t| t.0),
@@ -305,14 +281,7 @@ fn frames_of(seconds: Option<f64>, rate: u32) -> Option<u64> {
 
 /// Opens the capture device and the monitor (a playback device, or meters only).
 fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, Monitor), String> {
-    let formats: Vec<DeviceFormat> = super::args::device_formats(a.bits, cfg);
-    let req = HwRequest {
-        channels: a.channels,
-        rate: a.rate,
-        formats,
-        period_frames: cfg.recorder.period_frames,
-        periods: cfg.audio.periods,
-    };
+    let req = a.input.hw_request(cfg);
     let capture = AlsaCapture::open(dev, &req).map_err(|e| e.to_string())?;
     let hw = capture.setup();
     tracing::info!(
@@ -324,7 +293,7 @@ fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, 
         hw.buffer_frames,
         hw.buffer_frames as f64 * 1000.0 / f64::from(hw.rate)
     );
-    let out = match a.monitor.as_ref().or(cfg.audio.monitor.as_ref()) {
+    let out = match a.input.monitor.as_ref().or(cfg.audio.monitor.as_ref()) {
         Some(name) => {
             let preq = HwRequest {
                 channels: 2,

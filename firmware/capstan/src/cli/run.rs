@@ -8,12 +8,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use capstan_board::audio::alsa::HwRequest;
-use capstan_board::audio::{DeviceFormat, Signal, StreamSpec};
+use capstan_board::audio::Signal;
 use capstan_board::buttons::DebounceConfig;
 use capstan_board::leds::SimLeds;
 use capstan_board::profile::BoardProfile;
-use capstan_bwf::SampleFormat;
 use capstan_ui::{LARGE_PANEL, SMALL_PANEL};
 use clap::Args;
 
@@ -32,21 +30,9 @@ pub struct RunArgs {
     /// Run on the desktop: keys for buttons, the display in the terminal, the sim signal.
     #[arg(long)]
     pub sim: bool,
-    /// Record from an ALSA device such as hw:1,0 (default: the config's audio.device).
-    #[arg(long, conflicts_with = "sim")]
-    pub device: Option<String>,
-    /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
-    #[arg(long, conflicts_with = "sim")]
-    pub monitor: Option<String>,
-    /// Input channels.
-    #[arg(long, default_value_t = 2)]
-    pub channels: u16,
-    /// Sample rate in Hz.
-    #[arg(long, default_value_t = 48000)]
-    pub rate: u32,
-    /// Sample format: 16, 24, 32 or 32f (sim default 24).
-    #[arg(long, value_parser = super::args::parse_bits)]
-    pub bits: Option<SampleFormat>,
+    /// The audio input: device or sim, channels, rate, sample format.
+    #[command(flatten)]
+    pub input: super::args::InputArgs,
     /// The sim board's signal: counter, sine or silence.
     #[arg(long, default_value = "sine", value_parser = super::args::parse_signal)]
     pub signal: Signal,
@@ -99,7 +85,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Err(e) = super::args::check_channels(a.channels) {
+    if let Err(e) = a.input.check() {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
@@ -119,9 +105,9 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
     } else {
         crate::app::open_board(
             &cfg,
-            a.device.clone(),
-            a.monitor.clone(),
-            hw_request(&a, &cfg),
+            a.input.device.clone(),
+            a.input.monitor.clone(),
+            a.input.hw_request(&cfg),
         )
     };
     let (board, input) = match opened {
@@ -204,26 +190,10 @@ fn sim_board(a: &RunArgs, cfg: &Config) -> (Board, AudioInput) {
         screen: Some(Box::new(screen)),
     };
     let input = AudioInput::Sim {
-        spec: StreamSpec {
-            channels: a.channels,
-            rate: a.rate,
-            format: a.bits.unwrap_or(SampleFormat::I24),
-        },
+        spec: a.input.sim_spec(),
         signal: a.signal,
         period_frames: cfg.recorder.period_frames,
         fast: a.fast,
     };
     (board, input)
-}
-
-/// What to ask the capture device for.
-fn hw_request(a: &RunArgs, cfg: &Config) -> HwRequest {
-    let formats: Vec<DeviceFormat> = super::args::device_formats(a.bits, cfg);
-    HwRequest {
-        channels: a.channels,
-        rate: a.rate,
-        formats,
-        period_frames: cfg.recorder.period_frames,
-        periods: cfg.audio.periods,
-    }
 }
