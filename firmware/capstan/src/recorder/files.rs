@@ -70,28 +70,25 @@ impl TakeFiles {
         };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(MAX_THREADS)
-            .min(files.len())
-            .max(1);
-        let per_part = files.len().div_ceil(threads).max(1);
+            .min(MAX_THREADS);
         let mut parts: Vec<Part> = Vec::with_capacity(threads);
-        for (i, (path, chans, meta)) in files.into_iter().enumerate() {
-            if i % per_part == 0 {
-                parts.push(Part {
-                    writers: Vec::with_capacity(per_part),
-                    groups: Vec::with_capacity(per_part),
-                    bufs: Vec::with_capacity(per_part),
-                });
-            }
-            let part = parts.last_mut().expect("pushed above");
-            let spec = WavSpec {
-                channels: chans.len() as u16,
-                ..stream
+        for share in share_out(files, threads) {
+            let mut part = Part {
+                writers: Vec::with_capacity(share.len()),
+                groups: Vec::with_capacity(share.len()),
+                bufs: Vec::with_capacity(share.len()),
             };
-            part.writers
-                .push(WavWriter::create(&path, spec, &meta, opts)?);
-            part.bufs.push(vec![0u8; block_frames * chans.len() * bps]);
-            part.groups.push(chans);
+            for (path, chans, meta) in share {
+                let spec = WavSpec {
+                    channels: chans.len() as u16,
+                    ..stream
+                };
+                part.writers
+                    .push(WavWriter::create(&path, spec, &meta, opts)?);
+                part.bufs.push(vec![0u8; block_frames * chans.len() * bps]);
+                part.groups.push(chans);
+            }
+            parts.push(part);
         }
         let count: usize = parts.iter().map(|p| p.writers.len()).sum();
         let syncer = if count > 1 {
@@ -219,15 +216,8 @@ impl TakeFiles {
         let first_err = self.flush().err();
         // The pool's handles close first: the files are finished below.
         drop(self.syncer.take());
-        let writers: Vec<WavWriter> = self.parts.into_iter().flat_map(|p| p.writers).collect();
-        let per_thread = writers.len().div_ceil(SYNC_THREADS).max(1);
-        let mut batches: Vec<Vec<(usize, WavWriter)>> = Vec::new();
-        for (i, w) in writers.into_iter().enumerate() {
-            if i % per_thread == 0 {
-                batches.push(Vec::with_capacity(per_thread));
-            }
-            batches.last_mut().expect("pushed above").push((i, w));
-        }
+        let writers = self.parts.into_iter().flat_map(|p| p.writers).enumerate();
+        let batches = share_out(writers.collect(), SYNC_THREADS);
         let finish_batch = |batch: Vec<(usize, WavWriter)>| {
             let mut out = Vec::with_capacity(batch.len());
             for (i, mut w) in batch {
@@ -260,6 +250,18 @@ impl TakeFiles {
             None => Ok(done),
         }
     }
+}
+
+/// Shares `items` out into at most `threads` runs of neighbours, as even as can be (the last
+/// may be shorter): the files each thread of a take looks after.
+fn share_out<T>(items: Vec<T>, threads: usize) -> Vec<Vec<T>> {
+    let per_thread = items.len().div_ceil(threads.max(1)).max(1);
+    let mut items = items.into_iter().peekable();
+    let mut shares = Vec::new();
+    while items.peek().is_some() {
+        shares.push(items.by_ref().take(per_thread).collect());
+    }
+    shares
 }
 
 #[cfg(test)]
@@ -327,6 +329,22 @@ mod tests {
                 assert_eq!(s, &want[..], "file {c}, frame {n}");
             }
         }
+    }
+
+    #[test]
+    fn files_are_shared_out_in_runs_of_neighbours_over_at_most_the_threads_asked() {
+        let lens = |n: usize, threads: usize| -> Vec<usize> {
+            let shares = share_out((0..n).collect::<Vec<_>>(), threads);
+            let flat: Vec<usize> = shares.iter().flatten().copied().collect();
+            assert_eq!(flat, (0..n).collect::<Vec<_>>(), "{n} over {threads}");
+            shares.iter().map(Vec::len).collect()
+        };
+        assert_eq!(lens(64, 8), vec![8; 8]);
+        assert_eq!(lens(33, 2), vec![17, 16]);
+        assert_eq!(lens(3, 8), vec![1, 1, 1]);
+        assert_eq!(lens(10, 4), vec![3, 3, 3, 1]);
+        assert_eq!(lens(5, 0), vec![5]);
+        assert!(lens(0, 8).is_empty());
     }
 
     #[test]

@@ -87,13 +87,10 @@ impl SyncPool {
                 })?;
             files.push((w.path().to_path_buf(), File::from(handle)));
         }
-        let per_thread = files.len().div_ceil(threads.max(1)).max(1);
-        let mut workers = Vec::new();
-        let mut files = files.into_iter().peekable();
-        while files.peek().is_some() {
-            let share: Vec<(PathBuf, File)> = files.by_ref().take(per_thread).collect();
-            workers.push(Worker::spawn(share)?);
-        }
+        let workers = super::share_out(files, threads)
+            .into_iter()
+            .map(Worker::spawn)
+            .collect::<Result<_, _>>()?;
         Ok(SyncPool { workers })
     }
 
