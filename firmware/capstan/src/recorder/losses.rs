@@ -1,5 +1,6 @@
-//! Losses as markers in the take's files: "XRUN" where the device overran, "DROP n frames"
-//! where a full ring threw frames away, each at its place in the files.
+//! The losses of a take as its writer learns of them: each logged, kept for the take's notes,
+//! and marked in the files: "XRUN" where the device overran, "DROP n frames" where a full ring
+//! threw frames away, each at its place in the files.
 
 use crate::engine::{EngineEvent, LossKind};
 
@@ -59,6 +60,85 @@ impl LossMarkers {
     }
 }
 
+/// The losses of one take: each logged as it is learned, kept (at its take position) for the
+/// take's counters and notes, and marked in the files by `mark(position, label)`.
+#[derive(Debug, Default)]
+pub struct TakeLosses {
+    events: Vec<EngineEvent>,
+    markers: LossMarkers,
+    /// Losses the files' iXML NOTE already tells of.
+    in_note: usize,
+}
+
+impl TakeLosses {
+    /// Takes `events` (in order, at stream positions; `first` is the stream position of the
+    /// take's first frame), logs each, and marks those complete.
+    pub fn add(
+        &mut self,
+        events: Vec<EngineEvent>,
+        first: u64,
+        take: &str,
+        mut mark: impl FnMut(u64, &str),
+    ) {
+        for e in events {
+            let e = EngineEvent {
+                position: e.position - first,
+                ..e
+            };
+            match e.kind {
+                LossKind::Xrun => tracing::warn!("XRUN at frame {} of take {take}", e.position),
+                LossKind::RingOverflow => tracing::warn!(
+                    "DROPPED {} frames at frame {} of take {take}: the card is too slow",
+                    e.frames,
+                    e.position,
+                ),
+            }
+            for (at, label) in self.markers.push(&e) {
+                mark(at, &label);
+            }
+            self.events.push(e);
+        }
+    }
+
+    /// Marks the drop run going on once the files hold frames past it (`frames`: frames
+    /// taken from the ring so far); at the take's end (`frames` = `None`), marks it anyway.
+    pub fn mark_ended_run(&mut self, frames: Option<u64>, mut mark: impl FnMut(u64, &str)) {
+        let run = match frames {
+            Some(f) => self.markers.flush_if_past(f),
+            None => self.markers.flush(),
+        };
+        if let Some((at, label)) = run {
+            mark(at, &label);
+        }
+    }
+
+    /// True when losses have come since the last call that returned true (or since the
+    /// start): the iXML NOTE is behind and is to be rewritten.
+    pub fn note_is_behind(&mut self) -> bool {
+        let behind = self.events.len() != self.in_note;
+        self.in_note = self.events.len();
+        behind
+    }
+
+    /// Every loss so far, at take positions.
+    pub fn events(&self) -> &[EngineEvent] {
+        &self.events
+    }
+
+    /// Frames dropped and xruns so far.
+    pub fn counts(&self) -> (u64, u64) {
+        self.events.iter().fold((0, 0), |(d, x), e| match e.kind {
+            LossKind::Xrun => (d, x + 1),
+            LossKind::RingOverflow => (d + e.frames, x),
+        })
+    }
+
+    /// Every loss of the take, at take positions.
+    pub fn into_events(self) -> Vec<EngineEvent> {
+        self.events
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +178,44 @@ mod tests {
             [m(10_884, "DROP 50 frames"), m(18_634, "XRUN")]
         );
         assert_eq!(l.flush(), None);
+    }
+
+    #[test]
+    fn a_take_keeps_its_losses_at_take_positions_and_marks_them_once() {
+        let mut t = TakeLosses::default();
+        let mut marked = Vec::new();
+        assert!(!t.note_is_behind());
+        // The take's first frame is stream frame 1000.
+        let first = vec![
+            ev(LossKind::Xrun, 1100, 0),
+            ev(LossKind::RingOverflow, 1500, 300),
+        ];
+        t.add(first, 1000, "S01-T001", |at, l| marked.push(m(at, l)));
+        // The drop run may go on: only the xrun is marked yet.
+        assert_eq!(marked, [m(100, "XRUN")]);
+        assert_eq!(t.counts(), (300, 1));
+        assert!(t.note_is_behind());
+        assert!(!t.note_is_behind(), "told once per batch");
+        t.mark_ended_run(Some(500), |at, l| marked.push(m(at, l)));
+        assert_eq!(
+            marked.len(),
+            1,
+            "the files do not hold frames past the run yet"
+        );
+        t.add(
+            vec![ev(LossKind::RingOverflow, 1900, 200)],
+            1000,
+            "S01-T001",
+            |at, l| marked.push(m(at, l)),
+        );
+        // A new run 100 frames of files later (take frame 900, after the 300 dropped) ends the
+        // first.
+        assert_eq!(marked, [m(100, "XRUN"), m(500, "DROP 300 frames")]);
+        assert!(t.note_is_behind());
+        t.mark_ended_run(None, |at, l| marked.push(m(at, l)));
+        assert_eq!(marked[2], m(600, "DROP 200 frames"));
+        assert_eq!(t.counts(), (500, 1));
+        let positions: Vec<u64> = t.into_events().iter().map(|e| e.position).collect();
+        assert_eq!(positions, [100, 500, 900]);
     }
 }

@@ -12,13 +12,13 @@ use capstan_bwf::ixml::Ixml;
 use capstan_bwf::WavSpec;
 
 use super::live::LiveTake;
-use super::losses::LossMarkers;
+use super::losses::TakeLosses;
 use super::meta::{self, TakeMeta};
 use super::mirror::{self, TakeMedia};
 use super::naming;
 use super::{loss_note, mix, space, RecordError, RingTap, TakeReport, TakeRequest};
 use crate::config::Layout;
-use crate::engine::{EngineEvent, EngineExit, EngineStats, LossKind, Monitor};
+use crate::engine::{EngineExit, EngineStats, Monitor};
 
 /// When a take begins: REC's wall time and the frames of pre-roll before it.
 pub(super) struct TakeStart {
@@ -182,18 +182,17 @@ impl OpenTake {
             2.0 * cfg.recorder.commit_interval + 1.0,
             ixmls.len(),
         );
-        let mut losses: Vec<EngineEvent> = Vec::new();
-        let mut marks = LossMarkers::default();
-        let mut losses_in_ixml = 0;
+        let mut losses = TakeLosses::default();
         let events_lost0 = stats.events_lost.load(Ordering::Relaxed);
         let take_stats = &live.stats;
-        let note_now = |losses: &[EngineEvent]| {
-            let (dropped, xruns) = loss_counts(losses);
+        let stem = take.stem();
+        let note_now = |losses: &TakeLosses| {
+            let (dropped, xruns) = losses.counts();
             let lost = loss_note(
                 spec.rate,
                 dropped,
                 xruns,
-                losses,
+                losses.events(),
                 stats.events_lost.load(Ordering::Relaxed) - events_lost0,
             );
             [pre_roll_note.as_str(), lost.as_str()]
@@ -215,29 +214,9 @@ impl OpenTake {
             let avail = tap.ready();
             // Losses up to the frames counted, and never past the take's end.
             let known = (tap.position() + avail as u64).min(end.unwrap_or(u64::MAX));
-            for e in tap.losses_before(known) {
-                let e = EngineEvent {
-                    position: e.position - first,
-                    ..e
-                };
-                match e.kind {
-                    LossKind::Xrun => {
-                        tracing::warn!("XRUN at frame {} of take {}", e.position, take.stem())
-                    }
-                    LossKind::RingOverflow => {
-                        tracing::warn!(
-                            "DROPPED {} frames at frame {} of take {}: the card is too slow",
-                            e.frames,
-                            e.position,
-                            take.stem()
-                        )
-                    }
-                }
-                for (at, label) in marks.push(&e) {
-                    files.mark(at, &label);
-                }
-                losses.push(e);
-            }
+            losses.add(tap.losses_before(known), first, &stem, |at, l| {
+                files.mark(at, l)
+            });
             for m in live.take_marks() {
                 files.mark(m.position, &m.label);
             }
@@ -270,19 +249,17 @@ impl OpenTake {
             mix::TakePrint::write(&mut print);
             if last_commit.elapsed() >= interval {
                 mix::TakePrint::commit(&mut print);
-                if let Some((at, label)) = marks.flush_if_past(files.frames()) {
-                    files.mark(at, &label);
-                }
+                let frames = files.frames();
+                losses.mark_ended_run(Some(frames), |at, l| files.mark(at, l));
                 // New losses: the NOTE and the markers reach the iXML with this commit.
-                let res = if losses.len() == losses_in_ixml {
-                    Ok(())
-                } else {
+                let res = if losses.note_is_behind() {
                     let note = note_now(&losses);
-                    losses_in_ixml = losses.len();
                     files.update_ixml(|i| Ixml {
                         note: note.clone(),
                         ..ixmls[i].clone()
                     })
+                } else {
+                    Ok(())
                 };
                 if let Err(e) = res.and_then(|()| files.commit()) {
                     failure = Some(space::write_failure(&e));
@@ -298,25 +275,15 @@ impl OpenTake {
         }
         // The losses up to the take's last frame are the take's; later ones the next take's.
         tap.ready();
-        for e in tap.losses_before(tap.position()) {
-            let e = EngineEvent {
-                position: e.position - first,
-                ..e
-            };
-            for (at, label) in marks.push(&e) {
-                files.mark(at, &label);
-            }
-            losses.push(e);
-        }
-        if let Some((at, label)) = marks.flush() {
-            files.mark(at, &label);
-        }
+        let last = tap.losses_before(tap.position());
+        losses.add(last, first, &stem, |at, l| files.mark(at, l));
+        losses.mark_ended_run(None, |at, l| files.mark(at, l));
         for m in live.take_marks() {
             files.mark(m.position.min(files.frames()), &m.label);
         }
         let print = mix::TakePrint::finish(print);
         let frames = files.frames();
-        let (dropped, xruns) = loss_counts(&losses);
+        let (dropped, xruns) = losses.counts();
         update_take_counters(take_stats, stats, &losses, tap.position() - first, true);
         if first == 0 && pre_roll == 0 {
             // The stream began with the take: the audio thread's own mark is exact.
@@ -380,7 +347,7 @@ impl OpenTake {
             frames,
             frames_dropped: dropped,
             xruns,
-            losses,
+            losses: losses.into_events(),
             ring_high_water_secs: high,
             exit: match (ended_by_input, exit.get()) {
                 (true, Some(e)) => *e,
@@ -394,14 +361,6 @@ impl OpenTake {
     }
 }
 
-/// Frames dropped and xruns among `losses`.
-fn loss_counts(losses: &[EngineEvent]) -> (u64, u64) {
-    losses.iter().fold((0, 0), |(d, x), e| match e.kind {
-        LossKind::Xrun => (d, x + 1),
-        LossKind::RingOverflow => (d + e.frames, x),
-    })
-}
-
 /// Stream position of the audio thread's next frame.
 fn stats_position(stats: &EngineStats) -> u64 {
     stats.frames_captured.load(Ordering::Acquire) + stats.frames_dropped.load(Ordering::Acquire)
@@ -413,11 +372,11 @@ fn stats_position(stats: &EngineStats) -> u64 {
 fn update_take_counters(
     take: &EngineStats,
     input: &EngineStats,
-    losses: &[EngineEvent],
+    losses: &TakeLosses,
     span: u64,
     caught_up: bool,
 ) {
-    let (dropped, xruns) = loss_counts(losses);
+    let (dropped, xruns) = losses.counts();
     take.frames_captured
         .store(span.saturating_sub(dropped), Ordering::Relaxed);
     take.frames_dropped.store(dropped, Ordering::Relaxed);
