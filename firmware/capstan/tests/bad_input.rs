@@ -5,20 +5,11 @@
 //! change, or, for used take numbers, recorded under the next free number without touching what
 //! is there.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn capstan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run capstan")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{capstan, stderr, take_dir};
 
 /// A short sim take into `out`, with `extra` arguments before `record`'s own.
 fn record(out: &Path, global: &[&str], extra: &[&str]) -> Output {
@@ -47,12 +38,6 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
-}
-
-fn take_dir(o: &Output) -> PathBuf {
-    assert!(o.status.success(), "{}", stderr(o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    PathBuf::from(out.lines().last().expect("a take folder").trim())
 }
 
 #[test]
@@ -107,7 +92,7 @@ fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
 fn a_missing_or_unknown_device_is_refused_before_any_take() {
     let d = tempfile::tempdir().unwrap();
     for dev in ["hw:9,0", "no_such_interface"] {
-        let o = capstan(&[
+        let o = capstan([
             "record",
             "--device",
             dev,
@@ -223,7 +208,7 @@ fn record_read_only(dir: &Path) -> Option<Output> {
     let args = ["record", "--sim", "--fast", "--seconds", "0.1", "--out", d];
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         Command::new("chmod").args(["0555", d]).status().ok()?;
-        let o = capstan(&args);
+        let o = capstan(args);
         Command::new("chmod").args(["0755", d]).status().ok()?;
         return Some(o);
     }

@@ -3,8 +3,8 @@
 //! through the recorder's fault hook (`recorder::mirror::faults`); every file left is checked
 //! as `take verify --pattern counter` checks it.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -13,6 +13,8 @@ use capstan::recorder::mirror::faults::{self, MediumFault, Op};
 use capstan::recorder::{record_take_live, LiveTake, TakeReport, TakeRequest};
 use capstan_board::audio::{Signal, SimSource, StreamSpec};
 use capstan_bwf::{reader, verify, SampleFormat};
+
+mod common;
 
 const CHANNELS: u16 = 4;
 const RATE: u32 = 48_000;
@@ -237,18 +239,29 @@ fn when_the_last_medium_fails_the_take_stops_as_without_a_mirror() {
     }
 }
 
+/// `capstan record` of 1 s of 4 sim channels onto `card` and `mirror`.
+fn record_cli(card: &Path, mirror: &Path) -> std::process::Output {
+    let args: [&OsStr; 11] = [
+        "record".as_ref(),
+        "--sim".as_ref(),
+        "--channels".as_ref(),
+        "4".as_ref(),
+        "--seconds".as_ref(),
+        "1".as_ref(),
+        "--fast".as_ref(),
+        "--out".as_ref(),
+        card.as_os_str(),
+        "--mirror".as_ref(),
+        mirror.as_os_str(),
+    ];
+    common::capstan(args)
+}
+
 #[test]
 fn the_command_line_refuses_a_missing_mirror_before_recording() {
     let card = tempfile::tempdir().unwrap();
     let gone = card.path().join("card2/takes");
-    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args(["record", "--sim", "--seconds", "1", "--fast", "--out"])
-        .arg(card.path())
-        .arg("--mirror")
-        .arg(&gone)
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
+    let out = record_cli(card.path(), &gone);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is the mirror card mounted"), "{err}");
@@ -262,35 +275,8 @@ fn the_command_line_refuses_a_missing_mirror_before_recording() {
 #[test]
 fn the_command_line_records_both_copies() {
     let (card, mirror) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args([
-            "record",
-            "--sim",
-            "--channels",
-            "4",
-            "--seconds",
-            "1",
-            "--fast",
-        ])
-        .arg("--out")
-        .arg(card.path())
-        .arg("--mirror")
-        .arg(mirror.path())
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dir = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap()
-            .trim(),
-    );
+    let out = record_cli(card.path(), mirror.path());
+    let dir = common::take_dir(&out);
     let copy = mirror.path().join(dir.file_name().unwrap());
     for d in [&dir, &copy] {
         for (frames, _) in verified(d) {

@@ -2,36 +2,12 @@
 //! capstan-bwf and must carry the counter signal bit for bit from frame 0, named per DESIGN.md.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use capstan_bwf::counter::word;
 use capstan_bwf::{verify, SampleFormat};
 
-fn capstan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run capstan")
-}
-
-/// The take folder: the last line of standard output.
-fn take_dir(out: &Output) -> PathBuf {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "capstan failed: {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(
-        stdout
-            .lines()
-            .last()
-            .expect("a take folder on stdout")
-            .trim(),
-    )
-}
+mod common;
+use common::{capstan, take_dir};
 
 struct Case {
     channels: u16,

@@ -4,38 +4,30 @@
 //! recorded.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use capstan_bwf::{reader, verify};
 
+mod common;
+
+/// A short sim take of 4 inputs into `out`, with `args` added.
 fn capstan(args: &[&str], out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args([
-            "record",
-            "--sim",
-            "--fast",
-            "--seconds",
-            "0.2",
-            "--channels",
-            "4",
-        ])
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run capstan")
+    let fixed = [
+        "record",
+        "--sim",
+        "--fast",
+        "--seconds",
+        "0.2",
+        "--channels",
+        "4",
+    ];
+    let out = ["--out", out.to_str().expect("a UTF-8 path")];
+    common::capstan(fixed.iter().chain(args).chain(&out))
 }
 
 /// The take's WAV files, by name.
 fn wavs(out: &Output) -> Vec<PathBuf> {
-    assert!(
-        out.status.success(),
-        "capstan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let dir = PathBuf::from(stdout.lines().last().expect("a take folder").trim());
+    let dir = common::take_dir(out);
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
