@@ -2,15 +2,11 @@
 //! inside its header, a folder with no WAV files, a path that does not exist. Each says what it
 //! found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and never panics.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::take_on;
-
-use capstan_bwf::counter;
-use capstan_bwf::writer::{WavWriter, WriterOptions};
-use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
+use common::{counter_file, take_on};
 
 /// The subcommands that take a file or a folder of files.
 const FILE_COMMANDS: [&[&str]; 5] = [
@@ -49,24 +45,6 @@ fn expect(args: &[&str], path: &Path, code: i32, says: &[&str]) -> String {
         );
     }
     e
-}
-
-/// A finished 2-channel 24-bit counter file of 4800 frames.
-fn good_file(dir: &Path, name: &str) -> PathBuf {
-    let spec = WavSpec {
-        channels: 2,
-        sample_rate: 48000,
-        format: SampleFormat::I24,
-    };
-    let path = dir.join(name);
-    let mut meta = FileMeta::default();
-    meta.ixml.scene = "S01".into();
-    let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
-    let mut buf = vec![0u8; 4800 * 6];
-    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
-    w.write_frames(&buf).unwrap();
-    w.finish().unwrap();
-    path
 }
 
 /// `n` bytes from a fixed-seed generator: the same "random" file on every run.
@@ -152,7 +130,7 @@ fn random_bytes_are_not_a_wav_file() {
 #[test]
 fn a_file_cut_anywhere_in_its_header_is_reported() {
     let d = tempfile::tempdir().unwrap();
-    let good = good_file(d.path(), "good.wav");
+    let good = counter_file(d.path(), "good.wav", 4800);
     let whole = std::fs::read(&good).unwrap();
     let (cuts, audio) = header_cuts(&good);
     assert!(cuts.len() > 15, "{cuts:?}");
@@ -211,8 +189,8 @@ fn a_take_folder_with_one_bad_file_reports_the_good_ones_too() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("S01-T001");
     std::fs::create_dir(&dir).unwrap();
-    good_file(&dir, "S01-T001_01_Kick.wav");
-    let whole = std::fs::read(good_file(&dir, "S01-T001_02_Snare.wav")).unwrap();
+    counter_file(&dir, "S01-T001_01_Kick.wav", 4800);
+    let whole = std::fs::read(counter_file(&dir, "S01-T001_02_Snare.wav", 4800)).unwrap();
     std::fs::write(dir.join("S01-T001_02_Snare.wav"), &whole[..40]).unwrap();
     std::fs::write(dir.join("S01-T001_03_Vox.wav"), b"").unwrap();
 

@@ -1,33 +1,12 @@
 //! `take` on good, broken and wrong inputs: messages a user can act on and exit codes a script
 //! can use (0 good, 1 problems, 2 unreadable / not WAV).
 
-use std::path::{Path, PathBuf};
-
 mod common;
-use common::{take_on, text};
+use common::{counter_file, take_on, text};
 
 use capstan_bwf::counter;
 use capstan_bwf::writer::{WavWriter, WriterOptions};
 use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
-
-/// A finished 2-channel 24-bit counter file of `frames` frames.
-fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
-    let spec = WavSpec {
-        channels: 2,
-        sample_rate: 48000,
-        format: SampleFormat::I24,
-    };
-    let path = dir.join(name);
-    let mut meta = FileMeta::default();
-    meta.ixml.scene = "Gig".into();
-    meta.bext.originator = "Capstan".into();
-    let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
-    let mut buf = vec![0u8; frames * 6];
-    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
-    w.write_frames(&buf).unwrap();
-    w.finish().unwrap();
-    path
-}
 
 #[test]
 fn a_good_file_verifies_and_shows_its_fields() {

@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use capstan_bwf::counter;
+use capstan_bwf::writer::{WavWriter, WriterOptions};
+use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
+
 /// The workspace's root folder.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -107,4 +111,24 @@ pub fn record_sine(dir: &Path, config: &str, seconds: &str) -> PathBuf {
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     PathBuf::from(out.lines().last().unwrap().trim())
+}
+
+/// A finished 2-channel 24-bit counter file of `frames` frames (scene "Gig", originator
+/// "Capstan").
+pub fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        format: SampleFormat::I24,
+    };
+    let path = dir.join(name);
+    let mut meta = FileMeta::default();
+    meta.ixml.scene = "Gig".into();
+    meta.bext.originator = "Capstan".into();
+    let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
+    let mut buf = vec![0u8; frames * 6];
+    counter::fill(&mut buf, 2, SampleFormat::I24, 0);
+    w.write_frames(&buf).unwrap();
+    w.finish().unwrap();
+    path
 }
