@@ -166,8 +166,9 @@ fn start_stream<S: CaptureSource + 'static>(
         .map_err(|e| e.to_string())
 }
 
-/// Opens the monitor's playback device in stereo at the capture's rate.
-fn open_monitor(
+/// Opens the monitor's playback device in stereo at the capture's rate and period, with the
+/// capture's periods (3 at least) in its buffer.
+pub(crate) fn open_monitor(
     name: &str,
     rate: u32,
     period_frames: usize,

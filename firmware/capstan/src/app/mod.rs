@@ -32,6 +32,7 @@ use crate::recorder::{AudioOptions, InputStream, RecordError, TakeReport};
 use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig};
 
 pub use board::{display_config, open_board};
+pub(crate) use input::open_monitor;
 pub use input::{AudioInput, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use capstan_board::audio::alsa::{AlsaCapture, AlsaPlayback, HwRequest};
-use capstan_board::audio::{CaptureSource, DeviceFormat, Signal, SimSource};
+use capstan_board::audio::alsa::AlsaCapture;
+use capstan_board::audio::{CaptureSource, Signal, SimSource};
 use clap::Args;
 
 use crate::config::{self, Config, Layout};
@@ -295,26 +295,14 @@ fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, 
     );
     let out = match a.input.monitor.as_ref().or(cfg.audio.monitor.as_ref()) {
         Some(name) => {
-            let preq = HwRequest {
-                channels: 2,
-                rate: hw.rate,
-                formats: vec![
-                    DeviceFormat::S16Le,
-                    DeviceFormat::S32Le,
-                    DeviceFormat::S24_3Le,
-                    DeviceFormat::S24Le,
-                    DeviceFormat::FloatLe,
-                ],
-                period_frames: hw.period_frames,
-                periods: cfg.audio.periods.max(3),
-            };
-            let p = AlsaPlayback::open(name, &preq, 2).map_err(|e| e.to_string())?;
+            let p = crate::app::open_monitor(name, hw.rate, hw.period_frames, cfg.audio.periods)
+                .map_err(|e| e.to_string())?;
             let what = match cfg.mixer {
                 Some(_) => "the [mixer]",
                 None => "a plain sum of every input in stereo",
             };
             tracing::info!("monitor: {name}, {what}");
-            Some(Box::new(p) as Box<dyn capstan_board::audio::PlaybackSink>)
+            Some(p)
         }
         None => None,
     };
