@@ -7,19 +7,11 @@
 use std::path::Path;
 
 mod common;
-use common::{band_mix, record_sine as record, take, text};
+use common::{band_mix, mixdown, record_sine as record, stereo_float, take, text};
 
-/// A file's audio: (frames, samples as f32).
+/// A stereo float file's audio: (frames, samples).
 fn audio(p: &Path) -> (u64, Vec<f32>) {
-    let mut r = hound::WavReader::open(p).unwrap();
-    let s = r.spec();
-    assert_eq!(
-        (s.channels, s.sample_format, s.bits_per_sample),
-        (2, hound::SampleFormat::Float, 32),
-        "{}",
-        p.display()
-    );
-    let v: Vec<f32> = r.samples::<f32>().map(Result::unwrap).collect();
+    let v = stereo_float(p);
     ((v.len() / 2) as u64, v)
 }
 
@@ -41,13 +33,7 @@ fn the_offline_mix_is_the_board_mix_bit_for_bit_and_stems_come_per_group() {
     );
 
     let printed = d.path().join("offline.wav");
-    let o = take(&[
-        "mixdown",
-        dir.to_str().unwrap(),
-        "--out",
-        printed.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = mixdown(&dir, &printed);
     assert!(String::from_utf8_lossy(&o.stderr).contains("100%"));
     let (m, offline) = audio(&printed);
     assert_eq!(m, frames);

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{band_mix, capstan, record_sine as record, text};
+use common::{band_mix, capstan, record_sine as record, stereo_float, text};
 
 /// Runs `capstan play` with `args`, no config file.
 fn play(args: &[&str]) -> Output {
@@ -22,25 +22,12 @@ fn play(args: &[&str]) -> Output {
 
 /// A stereo float file's samples, as bits so comparisons are exact.
 fn samples(p: &Path) -> Vec<u32> {
-    let mut r = hound::WavReader::open(p).unwrap();
-    let s = r.spec();
-    assert_eq!(
-        (s.channels, s.sample_format, s.bits_per_sample),
-        (2, hound::SampleFormat::Float, 32),
-        "{}",
-        p.display()
-    );
-    r.samples::<f32>().map(|x| x.unwrap().to_bits()).collect()
+    stereo_float(p).into_iter().map(f32::to_bits).collect()
 }
 
+/// The take's mix printed offline to `out`, as bits.
 fn mixdown(take: &Path, out: &Path) -> Vec<u32> {
-    let o = common::take(&[
-        "mixdown",
-        take.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    common::mixdown(take, out);
     samples(out)
 }
 

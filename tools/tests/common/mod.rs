@@ -132,3 +132,28 @@ pub fn counter_file(dir: &Path, name: &str, frames: usize) -> PathBuf {
     w.finish().unwrap();
     path
 }
+
+/// A stereo 32-bit float file's samples (a mix or a stem); fails the test on another format.
+pub fn stereo_float(p: &Path) -> Vec<f32> {
+    let mut r = hound::WavReader::open(p).unwrap();
+    let s = r.spec();
+    assert_eq!(
+        (s.channels, s.sample_format, s.bits_per_sample),
+        (2, hound::SampleFormat::Float, 32),
+        "{}",
+        p.display()
+    );
+    r.samples::<f32>().map(Result::unwrap).collect()
+}
+
+/// Prints the mix of the take in `take_dir` to `out` with `take mixdown`, which must succeed.
+pub fn mixdown(take_dir: &Path, out: &Path) -> Output {
+    let o = take(&[
+        "mixdown",
+        take_dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    o
+}
