@@ -107,7 +107,7 @@ fn a_missing_or_unknown_device_is_refused_before_any_take() {
 }
 
 #[test]
-fn a_rate_or_channel_count_capstan_does_not_record_is_refused_by_record_and_run() {
+fn a_rate_channel_count_or_length_capstan_does_not_record_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().to_str().unwrap();
     let cases = [
@@ -135,6 +135,12 @@ fn a_rate_or_channel_count_capstan_does_not_record_is_refused_by_record_and_run(
             refused(&capstan(&args), &[says]);
         }
     }
+    // A take shorter than one frame (it would have been a take with no end).
+    let o = capstan(["record", "--sim", "--seconds", "0.00001", "--out", out]);
+    refused(
+        &o,
+        &["--seconds 0.00001 is less than one frame at 48000 Hz"],
+    );
     assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
 }
 

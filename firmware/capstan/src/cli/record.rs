@@ -182,6 +182,17 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
+    if let Some(s) = a
+        .seconds
+        .filter(|&s| frames_of(Some(s), a.input.rate) == Some(0))
+    {
+        eprintln!(
+            "capstan: --seconds {s} is less than one frame at {} Hz: record at least {:.6} s",
+            a.input.rate,
+            1.0 / f64::from(a.input.rate)
+        );
+        return ExitCode::from(2);
+    }
     if a.period.is_some() || a.periods.is_some() {
         if let Some(p) = a.period {
             cfg.recorder.period_frames = p;

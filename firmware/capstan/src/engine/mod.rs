@@ -185,6 +185,10 @@ impl<S: CaptureSource> CaptureEngine<S> {
         if self.stop.load(Ordering::Relaxed) {
             return Cycle::Exit(EngineExit::Stopped);
         }
+        // A limit already reached (a limit of 0 frames) ends the stream before any wait.
+        if self.limit == Some(self.position) {
+            return Cycle::Exit(EngineExit::Done);
+        }
         if let Some((at, length)) = self.stall {
             if self.position >= at {
                 self.stall = None;
