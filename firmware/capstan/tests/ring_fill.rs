@@ -12,23 +12,40 @@ use capstan_board::audio::{CaptureSource, Signal, SimSource, StreamSpec};
 use capstan_bwf::SampleFormat;
 use capstan_ui::BufferFill;
 
-#[test]
-fn the_engine_publishes_the_ring_fill_and_its_high_water_mark() {
+/// Frames a period of the sim source.
+const PERIOD: usize = 480;
+
+/// An engine on the fast sim source of `channels` x `format` at 48 kHz, with a ring of 20
+/// periods and a frame `limit`: the engine, the ring's reading end and the engine's counters.
+fn engine(
+    channels: u16,
+    format: SampleFormat,
+    limit: Option<u64>,
+) -> (
+    CaptureEngine<SimSource>,
+    rtrb::Consumer<u8>,
+    Arc<EngineStats>,
+) {
     let spec = StreamSpec {
-        channels: 8,
+        channels,
         rate: 48_000,
-        format: SampleFormat::I24,
+        format,
     };
-    let period = 480;
-    let fb = spec.frame_bytes();
-    let mut source = SimSource::new(spec, Signal::Counter, period, true).unwrap();
+    let mut source = SimSource::new(spec, Signal::Counter, PERIOD, true).unwrap();
     source.start().unwrap();
-    let capacity = 20 * period * fb;
-    let (prod, mut cons) = capstan_board::memory::filled_ring(capacity);
+    let (prod, cons) = capstan_board::memory::filled_ring(20 * PERIOD * spec.frame_bytes());
     let (ev_prod, _ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
     let stats = Arc::new(EngineStats::default());
     let stop = Arc::new(AtomicBool::new(false));
-    let mut engine = CaptureEngine::new(source, prod, ev_prod, stats.clone(), stop, None);
+    let engine = CaptureEngine::new(source, prod, ev_prod, stats.clone(), stop, limit);
+    (engine, cons, stats)
+}
+
+#[test]
+fn the_engine_publishes_the_ring_fill_and_its_high_water_mark() {
+    let (mut engine, mut cons, stats) = engine(8, SampleFormat::I24, None);
+    let (period, fb) = (PERIOD, 8 * 3);
+    let capacity = 20 * period * fb;
     assert_eq!(stats.ring_capacity.load(Ordering::Relaxed), capacity as u64);
     assert_eq!(stats.ring_fill.load(Ordering::Relaxed), 0);
 
@@ -63,21 +80,8 @@ fn the_engine_publishes_the_ring_fill_and_its_high_water_mark() {
 
 #[test]
 fn the_engine_ends_at_its_frame_limit_and_a_limit_of_nothing_ends_it_at_once() {
-    let spec = StreamSpec {
-        channels: 2,
-        rate: 48_000,
-        format: SampleFormat::I16,
-    };
-    let period = 480;
     for (limit, cycles) in [(0u64, 1usize), (1000, 3)] {
-        let mut source = SimSource::new(spec, Signal::Counter, period, true).unwrap();
-        source.start().unwrap();
-        let (prod, cons) = capstan_board::memory::filled_ring(20 * period * spec.frame_bytes());
-        let (ev_prod, _ev_cons) = rtrb::RingBuffer::<EngineEvent>::new(EVENT_CAPACITY);
-        let stats = Arc::new(EngineStats::default());
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut engine =
-            CaptureEngine::new(source, prod, ev_prod, stats.clone(), stop, Some(limit));
+        let (mut engine, cons, stats) = engine(2, SampleFormat::I16, Some(limit));
         // 1000 frames: two whole periods, then the 40 frames left of the third.
         for _ in 1..cycles {
             assert_eq!(engine.cycle(), Cycle::Continue, "limit {limit}");
@@ -88,6 +92,6 @@ fn the_engine_ends_at_its_frame_limit_and_a_limit_of_nothing_ends_it_at_once() {
             "limit {limit}"
         );
         assert_eq!(stats.frames_captured.load(Ordering::Relaxed), limit);
-        assert_eq!(cons.slots(), limit as usize * spec.frame_bytes());
+        assert_eq!(cons.slots(), limit as usize * 2 * 2);
     }
 }
