@@ -1,6 +1,7 @@
 //! Every `take` subcommand given what is not a good take: an empty file, random bytes, a WAV cut
-//! inside its header, a folder with no WAV files, a path that does not exist. Each says what it
-//! found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and never panics.
+//! inside its header, a folder with no WAV files, a path that does not exist, a FIFO or a
+//! device. Each says what it found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and
+//! never panics or hangs.
 
 use std::path::Path;
 use std::process::Output;
@@ -181,6 +182,39 @@ fn a_folder_with_no_wav_files_and_a_missing_path_say_so() {
     for cmd in TAKE_COMMANDS {
         expect(&[cmd], d.path(), 2, &["is not a take folder"]);
         expect(&[cmd], &missing, 2, &["S01-T009 is not a take folder"]);
+    }
+}
+
+#[test]
+fn a_fifo_or_a_device_is_refused_without_waiting_for_it() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("S01-T001_01_Kick.wav");
+    let st = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !st.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available here");
+        return;
+    }
+    // Should `take` open the FIFO, it would wait for a writer for ever: after 20 s this opens
+    // the writing end and closes it, so the test fails on the message instead of hanging.
+    let guard = fifo.clone();
+    std::thread::spawn(move || {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        loop {
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&guard);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    for args in FILE_COMMANDS {
+        // Named, or met in a folder: the same words.
+        for path in [fifo.as_path(), d.path()] {
+            expect(args, path, 2, &["it is a FIFO (named pipe), not a file"]);
+        }
+        let null = Path::new("/dev/null");
+        expect(args, null, 2, &["it is a character device, not a file"]);
     }
 }
 

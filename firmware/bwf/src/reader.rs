@@ -170,15 +170,35 @@ pub fn read(path: &Path) -> Result<WavFile, ReadError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut f = File::open(path).map_err(io)?;
-    let len = f.metadata().map_err(io)?.len();
-    if f.metadata().map_err(io)?.is_dir() {
+    // Looked at before it is opened: opening a FIFO would wait for a writer for ever.
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if !kind.is_file() {
         return Err(io(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "it is a folder, not a file",
+            not_a_file(kind),
         )));
     }
+    let mut f = File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
     parse(&mut f, len, path)
+}
+
+/// What a path that is not a regular file is, in words.
+fn not_a_file(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "it is a folder, not a file"
+    } else if kind.is_fifo() {
+        "it is a FIFO (named pipe), not a file"
+    } else if kind.is_char_device() {
+        "it is a character device, not a file"
+    } else if kind.is_block_device() {
+        "it is a block device (a disk or partition: mount it and name a file on it), not a file"
+    } else if kind.is_socket() {
+        "it is a socket, not a file"
+    } else {
+        "it is not a regular file"
+    }
 }
 
 fn printable(id: &[u8; 4]) -> bool {
