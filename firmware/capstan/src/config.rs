@@ -181,10 +181,21 @@ pub enum ConfigError {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read_error = |source| ConfigError::Read {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        // Reading a FIFO would wait for a writer for ever. (/dev/null reads as an empty config.)
+        if std::fs::metadata(path).is_ok_and(|m| {
+            use std::os::unix::fs::FileTypeExt;
+            m.file_type().is_fifo()
+        }) {
+            return Err(read_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "it is a FIFO (named pipe), not a file",
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(read_error)?;
         Config::parse(&text, &path.display().to_string())
     }
 

@@ -85,6 +85,23 @@ fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
     }
     let o = record(&out, &["--config", "/no/such/capstan.toml"], &[]);
     refused(&o, &["cannot read the config file /no/such/capstan.toml"]);
+    // A FIFO is refused at once (reading it would wait for a writer for ever).
+    let fifo = d.path().join("capstan.toml");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        // Should capstan read it, this gives it an end after 20 s, so the test fails instead
+        // of hanging (opening the writing end waits for a reader).
+        let guard = fifo.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(20));
+            let _ = std::fs::OpenOptions::new().write(true).open(guard);
+        });
+        let o = record(&out, &["--config", fifo.to_str().unwrap()], &[]);
+        refused(&o, &["capstan.toml: it is a FIFO (named pipe), not a file"]);
+    }
     assert!(names(&out).is_empty(), "{:?}", names(&out));
 }
 
@@ -134,6 +151,14 @@ fn a_rate_channel_count_or_length_capstan_does_not_record_is_refused() {
             args.extend(opt);
             refused(&capstan(&args), &[says]);
         }
+    }
+    // An empty device name.
+    for opt in ["--device", "--monitor"] {
+        let o = capstan(["record", opt, "", "--seconds", "1", "--out", out]);
+        refused(
+            &o,
+            &[&format!("{opt} is empty: name a device such as hw:1,0")],
+        );
     }
     // A take shorter than one frame (it would have been a take with no end).
     let o = capstan(["record", "--sim", "--seconds", "0.00001", "--out", out]);

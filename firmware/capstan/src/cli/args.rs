@@ -31,8 +31,16 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    /// Checks `--channels` and `--rate` against what Capstan records.
+    /// Checks the device names given, and `--channels` and `--rate` against what Capstan
+    /// records.
     pub fn check(&self) -> Result<(), String> {
+        for (opt, name) in [("--device", &self.device), ("--monitor", &self.monitor)] {
+            if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+                return Err(format!(
+                    "{opt} is empty: name a device such as hw:1,0 (`capstan devices` lists them)"
+                ));
+            }
+        }
         check_channels(self.channels)?;
         if !(44_100..=192_000).contains(&self.rate) {
             return Err(format!(
