@@ -11,3 +11,4 @@ pub mod memory;
 pub mod profile;
 pub mod realtime;
 pub mod rusage;
+pub mod syscall_guard;

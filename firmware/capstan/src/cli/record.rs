@@ -71,6 +71,11 @@ pub struct RecordArgs {
     /// provoke a real overrun.
     #[arg(long, hide = true, value_parser = parse_stall)]
     pub stall_at: Option<(f64, Duration)>,
+    /// Test hook: the audio thread runs under a seccomp filter that kills the process on any
+    /// system call outside its cycle's (the device's, sleeping, clocks): proof that it never
+    /// touches a file, logs or waits on a lock.
+    #[arg(long, hide = true)]
+    pub audio_syscall_guard: bool,
     /// Test hook: megabytes of memory to take as available instead of MemAvailable.
     #[arg(long, hide = true)]
     pub mem_available_mb: Option<u64>,
@@ -214,6 +219,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         priority: (cfg.audio.priority > 0).then_some(cfg.audio.priority),
         lock_memory: cfg.audio.lock_memory,
         stall: a.stall_at,
+        syscall_guard: a.audio_syscall_guard,
     };
     let out = a.out.clone();
     // After a power cut: bring the takes left behind up to date before recording anything.

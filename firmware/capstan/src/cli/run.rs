@@ -143,6 +143,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         priority: (!a.sim && cfg.audio.priority > 0).then_some(cfg.audio.priority),
         lock_memory: !a.sim && cfg.audio.lock_memory,
         stall: None,
+        syscall_guard: false,
     };
     let options = AppOptions {
         config: cfg,

@@ -56,6 +56,9 @@ pub struct AudioOptions {
     pub lock_memory: bool,
     /// A deliberate stall of the audio thread: (seconds into the take, length). Test hook.
     pub stall: Option<(f64, Duration)>,
+    /// Confine the audio thread to the system calls of its cycle
+    /// ([`capstan_board::syscall_guard`]): any other kills the process. Test hook.
+    pub syscall_guard: bool,
 }
 
 /// Why a take could not start.

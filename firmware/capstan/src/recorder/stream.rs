@@ -99,6 +99,7 @@ impl InputStream {
             }
         }
         let priority = audio.priority;
+        let guard = audio.syscall_guard;
         let exit = Arc::new(OnceLock::new());
         let exit_set = exit.clone();
         let thread = std::thread::Builder::new()
@@ -115,8 +116,21 @@ impl InputStream {
                         ),
                     }
                 }
+                if guard {
+                    // The thread's last log line: once confined, writing one would kill it.
+                    tracing::info!("audio thread: confined to the system calls of its cycle");
+                    if let Err(e) = capstan_board::syscall_guard::confine_audio_thread() {
+                        // Not confined, so it may still log.
+                        tracing::error!("the audio thread could not be confined: {e}");
+                    }
+                }
                 let why = engine.run();
                 let _ = exit_set.set(why);
+                if guard {
+                    // Closing the device is no cycle's business, and the filter would kill it:
+                    // the process ends soon after a take recorded this way.
+                    std::mem::forget(engine);
+                }
                 why
             })
             .map_err(RecordError::Thread)?;
