@@ -3,8 +3,11 @@
 //!
 //! Its boundary: it talks to the rest of the box only through the frame ring, the event ring
 //! and the atomics in [`EngineStats`]. Everything it uses is allocated in [`CaptureEngine::new`];
-//! [`CaptureEngine::cycle`] never allocates, locks, logs or touches the disk (a test proves the
-//! allocation part with `assert_no_alloc`).
+//! [`CaptureEngine::cycle`] never allocates, locks, logs or touches the disk. Tests prove it:
+//! `assert_no_alloc` for allocations (tests/no_alloc.rs), and a seccomp filter on the audio
+//! thread (`capstan_board::syscall_guard`, `capstan record --audio-syscall-guard`) that kills
+//! the process on any system call outside the cycle's, on the sim board
+//! (tests/audio_thread_syscalls.rs) and on real drivers (hal-tests/capture).
 
 pub mod monitor;
 pub mod ring;
