@@ -265,6 +265,27 @@ fn the_command_line_refuses_a_missing_mirror_before_recording() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is the mirror card mounted"), "{err}");
+    // An empty name in the config (`mirror = ""`) is not taken for the current folder.
+    let config = card.path().join("capstan.toml");
+    std::fs::write(&config, "[recorder]\nmirror = \"\"\n").unwrap();
+    let args: [&OsStr; 8] = [
+        "--config".as_ref(),
+        config.as_os_str(),
+        "record".as_ref(),
+        "--sim".as_ref(),
+        "--seconds".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        card.path().as_os_str(),
+    ];
+    let out = common::capstan(args);
+    std::fs::remove_file(&config).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the mirror folder is empty: name a folder"),
+        "{err}"
+    );
     assert_eq!(
         std::fs::read_dir(card.path()).unwrap().count(),
         0,

@@ -15,6 +15,13 @@ const LAST_NUMBER: u32 = 999_999;
 /// than fill the system's own storage), be a folder, and be writable.
 pub fn check_mirror_folder(mirror: impl AsRef<Path>) -> io::Result<()> {
     let mirror = mirror.as_ref();
+    if mirror.as_os_str().is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the mirror folder is empty: name a folder on a second card (--mirror or \
+             recorder.mirror), or leave it out to record to one card",
+        ));
+    }
     let m = std::fs::metadata(mirror).map_err(|e| {
         let why = if e.kind() == io::ErrorKind::NotFound {
             "no such folder: is the mirror card mounted? (Capstan never creates the mirror \
