@@ -101,7 +101,7 @@ fn playback_is_the_offline_mix_bit_for_bit_whole_and_from_half_a_second() {
 }
 
 #[test]
-fn a_take_without_a_mix_file_plays_a_plain_centred_mix_and_bad_starts_are_refused() {
+fn a_take_without_a_mix_file_plays_a_plain_centred_mix_and_bad_options_are_refused() {
     let d = tempfile::tempdir().unwrap();
     let dir = record(d.path(), "scene = \"Dry\"\n", "0.3");
     assert!(!dir.join("Dry-T001.mix.toml").exists());
@@ -129,4 +129,17 @@ fn a_take_without_a_mix_file_plays_a_plain_centred_mix_and_bad_starts_are_refuse
     let o = play(&[d.path().to_str().unwrap(), "--sim", sim.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not a take folder"), "{}", text(&o));
+    // A read-ahead past what the box holds (1e9 s asked for 288 TB and aborted) or under the
+    // minimum is refused in words.
+    for bad in ["1e9", "1", "NaN"] {
+        let o = play(&[
+            dir.to_str().unwrap(),
+            "--read-ahead",
+            bad,
+            "--sim",
+            d.path().join("ra.wav").to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", text(&o));
+        assert!(text(&o).contains("use 2 to 60 seconds"), "{}", text(&o));
+    }
 }

@@ -30,7 +30,7 @@ pub struct PlayArgs {
     /// The folder takes are in (default: the config's board.takes, else the current folder).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Seconds of audio read ahead of playback (at least 2).
+    /// Seconds of audio read ahead of playback (2 to 60).
     #[arg(long, default_value_t = 2.0)]
     pub read_ahead: f64,
 }
@@ -65,6 +65,16 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
     let take = Arc::new(TakeTracks::open_with(&dir, WithoutMix::Plain)?);
     if !(a.from >= 0.0 && a.from.is_finite()) {
         return Err(format!("--from {}: give seconds from 0 on", a.from));
+    }
+    let (least, most) = (
+        playback::readahead::MIN_SECONDS,
+        playback::readahead::MAX_SECONDS,
+    );
+    if !(least..=most).contains(&a.read_ahead) {
+        return Err(format!(
+            "--read-ahead {}: use {least} to {most} seconds",
+            a.read_ahead
+        ));
     }
     let rate = take.mix.rate;
     let from = (a.from * f64::from(rate)).round() as u64;

@@ -10,6 +10,9 @@ use capstan_mixer::TakeTracks;
 
 /// The least read-ahead, in seconds, whatever is asked.
 pub const MIN_SECONDS: f64 = 2.0;
+/// Seconds of read-ahead at most: a minute is far more than any card stalls, and a ring that
+/// size still fits the box's memory at 64 channels (about 740 MB at 32-bit).
+pub const MAX_SECONDS: f64 = 60.0;
 
 /// Frames read from the track files at a time.
 const READ_FRAMES: usize = 4096;
