@@ -152,6 +152,13 @@ fn a_rate_channel_count_or_length_capstan_does_not_record_is_refused() {
             refused(&capstan(&args), &[says]);
         }
     }
+    // A length past 31 days (`run` panicked on 1e300 s), or none at all.
+    for (secs, shown) in [("1e300", "1e300"), ("0", "0.0"), ("NaN", "NaN")] {
+        for cmd in ["record", "run"] {
+            let o = capstan([cmd, "--sim", "--seconds", secs, "--out", out]);
+            refused(&o, &[&format!("--seconds {shown}: give a positive number")]);
+        }
+    }
     // An empty device name.
     for opt in ["--device", "--monitor"] {
         let o = capstan(["record", opt, "", "--seconds", "1", "--out", out]);

@@ -110,12 +110,16 @@ pub fn check_channels(channels: u16) -> Result<(), String> {
     }
 }
 
-/// Checks `--seconds`, when given: a positive, finite number.
+/// The longest `--seconds`: 31 days (longer runs leave it out and are stopped by hand).
+const MAX_SECONDS: f64 = 31.0 * 24.0 * 3600.0;
+
+/// Checks `--seconds`, when given: a positive number, 31 days at most.
 pub fn check_seconds(seconds: Option<f64>) -> Result<(), String> {
     match seconds {
-        Some(s) if !(s.is_finite() && s > 0.0) => {
-            Err(format!("--seconds {s}: give a positive number of seconds"))
-        }
+        Some(s) if !(s > 0.0 && s <= MAX_SECONDS) => Err(format!(
+            "--seconds {s:?}: give a positive number of seconds up to 31 days ({MAX_SECONDS}), \
+             or leave it out to run until stopped"
+        )),
         _ => Ok(()),
     }
 }
