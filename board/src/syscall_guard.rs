@@ -47,9 +47,10 @@ fn allowed() -> Vec<libc::c_long> {
 
 /// Confines the calling thread, for the rest of its life, to the system calls of a capture
 /// cycle: the device's (`ioctl`, `poll`), sleeping, clocks, its CPU time, waking a futex waiter
-/// and its own end (unmapping its signal stack, giving back its stack). Anything else kills the whole process with SIGSYS: opening, reading or
-/// writing a file or the log, mapping memory, and waiting on a lock (`FUTEX_WAIT`, which a
-/// contended lock makes). Other threads are not affected.
+/// and its own end (unmapping its signal stack, giving back its stack). Anything else kills the
+/// whole process with SIGSYS: opening, reading or writing a file or the log, mapping memory,
+/// and waiting on a lock (`FUTEX_WAIT`, which a contended lock makes). Other threads are not
+/// affected.
 pub fn confine_audio_thread() -> Result<(), String> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
         allowed().into_iter().map(|c| (c, Vec::new())).collect();
