@@ -275,6 +275,14 @@ impl Config {
                 ));
             }
         }
+        if self.board.takes.as_os_str().is_empty() {
+            // Refused at start: the box would otherwise only find out when REC is pressed.
+            return Err(
+                "board.takes is empty: name the folder takes go in, such as \
+                 /media/capstan/takes (the card's mount point or a folder on it)"
+                    .into(),
+            );
+        }
         check_name("scene", &self.scene)?;
         for (i, t) in self.tracks.iter().enumerate() {
             check_name(&format!("tracks[{i}].name"), &t.name)?;

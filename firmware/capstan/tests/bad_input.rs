@@ -45,7 +45,7 @@ fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("takes");
     std::fs::create_dir(&out).unwrap();
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 7] = [
         (
             "syntax",
             "project = \"Gig\"\nscene = \"S01\n",
@@ -75,6 +75,15 @@ fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
             "layout",
             "[recorder]\nlayout = \"stereo\"\n",
             &["line 2", "`mono` or `poly`"],
+        ),
+        (
+            "takes",
+            "scene = \"S01\"\n[board]\ntakes = \"\"\n",
+            &[
+                "line 3",
+                "board.takes is empty",
+                "name the folder takes go in",
+            ],
         ),
     ];
     for (name, text, says) in cases {
