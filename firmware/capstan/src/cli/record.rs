@@ -414,7 +414,7 @@ fn record<S: CaptureSource + 'static>(
                 ExitCode::SUCCESS
             }
         }
-        Err(e @ RecordError::TakeFolder { .. }) => {
+        Err(e @ (RecordError::TakeFolder { .. } | RecordError::OutFolder(_))) => {
             // Nothing was recorded: the same refusal as a bad path.
             eprintln!("capstan: {e}");
             ExitCode::from(2)

@@ -73,6 +73,10 @@ pub enum RecordError {
         #[source]
         source: std::io::Error,
     },
+    /// The folder takes go in cannot hold one (the card not mounted, a file in its place, the
+    /// system refusing): its message names the folder and what to check.
+    #[error(transparent)]
+    OutFolder(#[from] naming::OutFolderError),
     /// A file could not be created.
     #[error(transparent)]
     File(#[from] WriteError),

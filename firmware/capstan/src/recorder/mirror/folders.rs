@@ -88,7 +88,7 @@ pub fn create_take_folders(
         out: mirror.to_path_buf(),
         source,
     };
-    naming::prepare_out_folder(out).map_err(|e| on_card(e.into()))?;
+    naming::prepare_out_folder(out)?;
     check_mirror_folder(mirror).map_err(on_mirror)?;
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -152,15 +152,16 @@ pub fn create_take(
     mirror: Option<&Path>,
     scene: &str,
 ) -> Result<(TakeName, Option<PathBuf>), RecordError> {
-    match mirror {
-        None => naming::create_next_take(out, scene)
-            .map(|t| (t, None))
-            .map_err(|source| RecordError::TakeFolder {
+    let Some(m) = mirror else {
+        naming::prepare_out_folder(out)?;
+        let take =
+            naming::create_next_take(out, scene).map_err(|source| RecordError::TakeFolder {
                 out: out.to_path_buf(),
                 source,
-            }),
-        Some(m) => create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d))),
-    }
+            })?;
+        return Ok((take, None));
+    };
+    create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d)))
 }
 
 /// Whether `a` and `b` are on the same file system.
@@ -213,5 +214,20 @@ mod tests {
         // Nothing was made on the card.
         let made: Vec<_> = std::fs::read_dir(card.path()).unwrap().collect();
         assert_eq!(made.len(), 1, "only the file the test wrote");
+    }
+
+    #[test]
+    fn a_missing_card_is_said_once_with_or_without_a_mirror() {
+        let d = tempfile::tempdir().unwrap();
+        let card = d.path().join("card/takes");
+        for mirror in [None, Some(d.path())] {
+            let e = create_take(&card, mirror, "S01").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("{}: no such folder", card.display())),
+                "{e}"
+            );
+            assert_eq!(e.matches("mounted").count(), 1, "{e}");
+        }
+        assert!(!d.path().join("card").exists());
     }
 }
