@@ -129,6 +129,14 @@ fn a_take_without_a_mix_file_plays_a_plain_centred_mix_and_bad_options_are_refus
     let o = play(&[d.path().to_str().unwrap(), "--sim", sim.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not a take folder"), "{}", text(&o));
+    // An existing --sim file is left as it is, and named once.
+    let before = std::fs::read(&sim).unwrap();
+    let o = play(&[dir.to_str().unwrap(), "--sim", sim.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("give another --sim file"), "{}", text(&o));
+    let named = sim.display().to_string();
+    assert_eq!(text(&o).matches(&named).count(), 1, "{}", text(&o));
+    assert_eq!(std::fs::read(&sim).unwrap(), before);
     // A read-ahead past what the box holds (1e9 s asked for 288 TB and aborted) or under the
     // minimum is refused in words.
     for bad in ["1e9", "1", "NaN"] {

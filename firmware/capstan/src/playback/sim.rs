@@ -28,15 +28,10 @@ impl SimSink {
             sample_rate: rate,
             format: SampleFormat::F32,
         };
+        // The writer's error names the file already.
         let mut file =
-            WavWriter::create(path, spec, &FileMeta::default(), WriterOptions::default()).map_err(
-                |e| {
-                    format!(
-                        "{}: {e}: give another --sim file, or remove this one",
-                        path.display()
-                    )
-                },
-            )?;
+            WavWriter::create(path, spec, &FileMeta::default(), WriterOptions::default())
+                .map_err(|e| format!("{e}: give another --sim file, or remove this one"))?;
         let (ring, mut cons) = rtrb::RingBuffer::<u8>::new(rate as usize * FRAME_BYTES);
         let writer = thread::Builder::new()
             .name("capstan-simsink".into())
