@@ -29,10 +29,37 @@ pub(crate) fn open_pcm(name: &str, dir: Direction) -> Result<PCM, OpenError> {
             "'{name}' is not a device name"
         )));
     }
-    PCM::new(name, dir, false).map_err(|e| open_error(name, what, e))
+    let (opened, said) = caught(|| PCM::new(name, dir, false));
+    match opened {
+        Ok(pcm) => {
+            if !said.is_empty() {
+                // Nothing to replace it with: passed on as alsa-lib would have printed it.
+                eprintln!("alsa-lib: {said}");
+            }
+            Ok(pcm)
+        }
+        Err(e) => Err(open_error(name, what, e, &said)),
+    }
 }
 
-fn open_error(name: &str, what: &str, e: ::alsa::Error) -> OpenError {
+/// Runs `f` with the lines alsa-lib would print to stderr on this thread (such as
+/// "(snd_config_get_card) Cannot get card index for 9" before a refused open) caught instead;
+/// returns them, trimmed, beside `f`'s result, for the caller to say in its own words.
+fn caught<T>(f: impl FnOnce() -> T) -> (T, String) {
+    let Ok(lines) = ::alsa::Output::local_error_handler() else {
+        return (f(), String::new());
+    };
+    let out = f();
+    // SAFETY: clears this thread's local handler, which the call above set, so that alsa-lib
+    // prints to stderr again as it did before; a null handler is alsa-lib's documented default.
+    unsafe { alsa_sys::snd_lib_error_set_local(None) };
+    let said = lines.borrow().to_string();
+    (out, said.trim().to_string())
+}
+
+/// The message for a refused open; `said` is what alsa-lib itself said, kept where the errno
+/// alone does not tell what went wrong.
+fn open_error(name: &str, what: &str, e: ::alsa::Error, said: &str) -> OpenError {
     match e.errno() {
         libc::EBUSY => OpenError::Busy(format!(
             "{name} is busy: another program has it open for {what} (stop it, or check `fuser -v /dev/snd/*`)"
@@ -46,7 +73,11 @@ fn open_error(name: &str, what: &str, e: ::alsa::Error) -> OpenError {
         libc::EINVAL => OpenError::NoDevice(format!(
             "'{name}' is not a {what} device name ALSA knows: use hw:CARD,DEVICE such as hw:1,0 (see `capstan devices`)"
         )),
-        _ => OpenError::Failed(format!("cannot open {name} for {what}: {e}")),
+        _ if said.is_empty() => OpenError::Failed(format!("cannot open {name} for {what}: {e}")),
+        _ => OpenError::Failed(format!(
+            "cannot open {name} for {what}: {e} (alsa-lib: {})",
+            said.replace('\n', "; ")
+        )),
     }
 }
 
