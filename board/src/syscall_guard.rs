@@ -18,7 +18,7 @@ const FUTEX_CMD: u64 = 0x7f;
 /// The system calls a capture cycle may make, each allowed whatever its arguments (futex
 /// aside, see [`confine_audio_thread`]).
 fn allowed() -> Vec<libc::c_long> {
-    let mut calls = vec![
+    let calls = vec![
         // The device: alsa-lib's mmap transfer, pointer syncs, recovery; and waiting for it.
         libc::SYS_ioctl,
         libc::SYS_ppoll,
@@ -40,8 +40,9 @@ fn allowed() -> Vec<libc::c_long> {
         libc::SYS_madvise,
         libc::SYS_exit,
     ];
+    // `poll` itself exists on x86_64 only (arm64 has `ppoll` alone).
     #[cfg(target_arch = "x86_64")]
-    calls.push(libc::SYS_poll);
+    let calls = [calls, vec![libc::SYS_poll]].concat();
     calls
 }
 
