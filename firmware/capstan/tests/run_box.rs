@@ -111,6 +111,52 @@ fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
 }
 
 #[test]
+fn a_box_whose_interface_is_not_there_shows_it_and_refuses_rec_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = box_options(
+        harness_config(),
+        dir.path().join("takes"),
+        1500,
+        RecAgain::Marker,
+    );
+    options.input = AudioInput::Device {
+        name: "hw:CapstanNoSuchCard,0".into(),
+        request: capstan_board::audio::alsa::HwRequest {
+            channels: 2,
+            rate: 48_000,
+            formats: capstan_board::audio::alsa::DEFAULT_FORMATS.to_vec(),
+            period_frames: 256,
+            periods: 3,
+        },
+        monitor: None,
+    };
+    // Nothing pressed at first: the fault shows before anyone tries to record.
+    let mut edges = press(Button::MarkArm, 700, 760);
+    edges.extend(press(Button::Rec, 900, 960));
+    let run = run_box_with(options, edges);
+    assert!(run.takes.is_empty());
+    let screens: Vec<&str> = run.terminal.split("\x1b[H").collect();
+    let before_rec = screens
+        .iter()
+        .find(|s| s.contains("STOP  S01-T001"))
+        .expect("a screen while stopped");
+    assert!(
+        before_rec.contains("! Device failed hw:CapstanNoSuchCard,0"),
+        "{before_rec}"
+    );
+    let last = screens.last().unwrap();
+    assert!(
+        last.contains("cannot record: cannot open the audio device hw:CapstanNoSuchCard,0"),
+        "{last}"
+    );
+    assert!(
+        run.leds.first() == Some(&(Led::Warning, true)),
+        "the warning LED blinks from the start: {:?}",
+        run.leds
+    );
+}
+
+#[test]
 fn rec_again_can_close_the_take_and_open_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let mut edges = press(Button::MarkArm, 50, 120);

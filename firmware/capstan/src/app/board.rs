@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use capstan_board::audio::alsa::HwRequest;
+use capstan_board::audio::OpenError;
 use capstan_board::buttons::DebounceConfig;
 use capstan_board::display::{self, DisplayConfig, Ssd1306Config, St7789Config};
 use capstan_board::profile::BoardProfile;
@@ -15,7 +16,10 @@ use super::{AudioInput, Board, PanelScreen, Screen};
 
 /// The config's board: its profile's buttons and LEDs, its display and its audio device
 /// (`device`, else the config's), asked for `request`. Every
-/// part that cannot be opened is listed with what to do.
+/// part that cannot be opened is listed with what to do. A named sound card that is not there
+/// (yet) is the one exception when everything else opened: the box starts without it, says so
+/// on its display and opens it once it is plugged in (see [`super::App`]), instead of exiting
+/// and leaving the box dark until the next power-on.
 pub fn open_board(
     cfg: &Config,
     device: Option<String>,
@@ -61,9 +65,14 @@ pub fn open_board(
                 monitor: monitor.or_else(|| cfg.audio.monitor.clone()),
                 name,
             };
-            // Opened once to see that it is there; each take opens it again.
+            // Opened once to see that it is there; the box opens it again to run.
             match input.open() {
                 Ok(_) => Some(input),
+                // Not plugged in yet, or held by another program: either can change.
+                // The box says why when it tries to open it.
+                Err(OpenError::NoDevice(_) | OpenError::Busy(_)) if missing.is_empty() => {
+                    Some(input)
+                }
                 Err(e) => {
                     missing.push(format!("sound card ({}): {e}", input.describe()));
                     None

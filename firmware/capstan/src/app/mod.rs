@@ -107,8 +107,14 @@ pub struct App {
     status: StatusBoard,
     ui: UiState,
     warnings: Warnings,
-    /// The fault that stopped the last take, until the next one starts.
+    /// The fault that stopped the last take, until the next one starts (or the input comes
+    /// back, for a device that failed).
     fault: Option<EngineFault>,
+    /// When to try opening the input again, while the box has none (see
+    /// [`App::wait_for_input`]).
+    reopen_at: Option<Duration>,
+    /// Why the input last failed to open (logged once per reason while the box waits for it).
+    input_error: Option<String>,
     message: Option<(String, Duration)>,
     last_draw: Option<Duration>,
     leds_failed: bool,
@@ -143,6 +149,8 @@ impl App {
             ui: UiState::default(),
             warnings: Warnings::default(),
             fault: None,
+            reopen_at: None,
+            input_error: None,
             message: None,
             last_draw: None,
             leds_failed: false,
@@ -153,7 +161,7 @@ impl App {
     /// Runs the loop until [`AppOptions::until`] or [`AppOptions::quit`]; returns every take
     /// recorded, oldest first.
     pub fn run(mut self) -> Result<Vec<TakeReport>, AppError> {
-        // A missing input is reported here and tried again at REC.
+        // A missing input is reported here, shown, and opened once it is there.
         let _ = self.open_input();
         let mut service = notify::ServiceNotify::from_env();
         service.ready();
@@ -205,6 +213,7 @@ impl App {
             self.resume_input();
             events.push(Event::PlaybackEnded { at: now });
         }
+        self.wait_for_input(now);
         events.push(Event::Tick { at: now });
         for event in events {
             for command in self.transport.handle(event).iter() {

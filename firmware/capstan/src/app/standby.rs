@@ -1,6 +1,7 @@
 //! The box's audio input between and during takes: opened once and kept running, its ring's
 //! reading end with the standby thread while stopped (the pre-roll filling) and with the
-//! take's writer while recording. A device that failed is opened again at the next REC.
+//! take's writer while recording. A device that is not there, or failed, is shown as a fault
+//! and opened again as soon as it is back (or at the next REC).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,26 +12,73 @@ use crate::transport::{EngineFault, Event};
 
 use super::{App, AppError, Recording};
 
+/// How often a box without its input tries to open it again.
+pub const REOPEN_INTERVAL: Duration = Duration::from_secs(2);
+
 impl App {
     /// Opens the input and starts it running; logs why not.
     pub(super) fn open_input(&mut self) -> Result<(), String> {
-        match self
+        self.start_input().inspect_err(|e| tracing::error!("{e}"))
+    }
+
+    /// Opens the input and starts it running (logged); says why not to the caller only, but
+    /// keeps it in `input_error`.
+    fn start_input(&mut self) -> Result<(), String> {
+        let input = self
             .options
             .input
             .start(&self.options.config, &self.options.audio)
-        {
-            Ok(input) => {
-                tracing::info!(
-                    "audio input running: {}, {} frames of pre-roll kept while stopped",
-                    self.options.input.describe(),
-                    input.pre_roll_frames()
-                );
-                self.input = Some(input);
-                Ok(())
+            .inspect_err(|e| self.input_error = Some(e.clone()))?;
+        self.input_error = None;
+        tracing::info!(
+            "audio input running: {}, {} frames of pre-roll kept while stopped",
+            self.options.input.describe(),
+            input.pre_roll_frames()
+        );
+        self.input = Some(input);
+        Ok(())
+    }
+
+    /// While the box has no input (its device not plugged in yet, held by another program, or
+    /// gone) and neither records nor plays: shows that as the device's fault (display and
+    /// warning LED) and tries to open it every [`REOPEN_INTERVAL`], logging a miss only when
+    /// its reason changes (the first was logged where it was found). Once it runs, the fault
+    /// is cleared.
+    pub(super) fn wait_for_input(&mut self, now: Duration) {
+        if self.input.is_some() || self.recording.is_some() || self.playing.is_some() {
+            self.reopen_at = None;
+            return;
+        }
+        let Some(at) = self.reopen_at else {
+            tracing::warn!(
+                "no audio input: {} is opened as soon as it is there (tried every {} s)",
+                self.options.input.describe(),
+                REOPEN_INTERVAL.as_secs()
+            );
+            self.reopen_at = Some(now + REOPEN_INTERVAL);
+            if self.fault.is_none() {
+                self.fault = Some(EngineFault::DeviceFailed);
+                self.warnings.fault_since = Some(now);
+            }
+            return;
+        };
+        if now < at {
+            return;
+        }
+        let before = self.input_error.take();
+        match self.start_input() {
+            Ok(()) => {
+                self.reopen_at = None;
+                if self.fault == Some(EngineFault::DeviceFailed) {
+                    self.fault = None;
+                    self.warnings.fault_since = None;
+                }
             }
             Err(e) => {
-                tracing::error!("{e}");
-                Err(e)
+                if before.as_ref() != Some(&e) {
+                    tracing::error!("{e}");
+                }
+                self.reopen_at = Some(now + REOPEN_INTERVAL);
             }
         }
     }

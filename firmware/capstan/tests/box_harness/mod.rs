@@ -105,6 +105,11 @@ pub fn box_options(config: Config, out: PathBuf, until: u64, rec_again: RecAgain
 /// Runs the box on the sim board's counter signal with `edges` on the buttons until `until`
 /// (ms), takes into `out`.
 pub fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgain) -> Run {
+    run_box_with(box_options(harness_config(), out, until, rec_again), edges)
+}
+
+/// Runs the box with `options` and `edges` on the buttons.
+pub fn run_box_with(options: AppOptions, edges: Vec<RawEdge>) -> Run {
     let buttons = ScriptedButtons::new(edges, DebounceConfig::default());
     let terminal = Shared::default();
     let leds = SharedLeds::default();
@@ -118,7 +123,6 @@ pub fn run_box(edges: Vec<RawEdge>, out: PathBuf, until: u64, rec_again: RecAgai
             "keys",
         ))),
     };
-    let options = box_options(harness_config(), out, until, rec_again);
     let takes = App::new(options, board).run().unwrap();
     let terminal = String::from_utf8(terminal.0.lock().unwrap().clone()).unwrap();
     let leds = leds.0.lock().unwrap().changes().to_vec();
