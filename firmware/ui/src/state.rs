@@ -150,6 +150,9 @@ pub enum Alert {
     DiskFull,
     /// A device stopped working; its name (such as the audio interface's).
     DeviceFailed(String),
+    /// The monitor's playback device (its name) could not be opened: takes record, but
+    /// nothing plays in the headphones.
+    MonitorOff(String),
 }
 
 /// How urgent an alert is.
@@ -165,9 +168,10 @@ impl Alert {
     /// How urgent the alert is.
     pub fn severity(&self) -> Severity {
         match self {
-            Alert::CardNearlyFull { .. } | Alert::Temperature { .. } | Alert::BufferFilling(_) => {
-                Severity::Warning
-            }
+            Alert::CardNearlyFull { .. }
+            | Alert::Temperature { .. }
+            | Alert::BufferFilling(_)
+            | Alert::MonitorOff(_) => Severity::Warning,
             Alert::CardTooSlow | Alert::Xruns(_) | Alert::DiskFull | Alert::DeviceFailed(_) => {
                 Severity::Critical
             }
@@ -184,6 +188,7 @@ impl Alert {
             Alert::Temperature { .. } => "Too hot",
             Alert::DiskFull => "Card full",
             Alert::DeviceFailed(_) => "Device failed",
+            Alert::MonitorOff(_) => "No monitor",
         }
     }
 
@@ -197,7 +202,7 @@ impl Alert {
             Alert::Xruns(n) => n.to_string(),
             Alert::Temperature { celsius } => format!("{celsius}\u{b0}C"),
             Alert::DiskFull => "stopped".into(),
-            Alert::DeviceFailed(name) => name.clone(),
+            Alert::DeviceFailed(name) | Alert::MonitorOff(name) => name.clone(),
         }
     }
 }
@@ -218,6 +223,7 @@ mod tests {
             Alert::Temperature { celsius: 82 },
             Alert::DiskFull,
             Alert::DeviceFailed("hw:USB".into()),
+            Alert::MonitorOff("hw:1,0".into()),
         ];
         for alert in &alerts {
             assert!(alert.title().len() <= 15, "{}", alert.title());
@@ -228,6 +234,9 @@ mod tests {
         assert_eq!(alerts[4].detail(), "82\u{b0}C");
         assert_eq!(alerts[5].severity(), Severity::Critical);
         assert_eq!(alerts[0].severity(), Severity::Warning);
+        // Takes still record: a warning, not a failure.
+        assert_eq!(alerts[7].severity(), Severity::Warning);
+        assert_eq!(alerts[7].detail(), "hw:1,0");
     }
 
     #[test]

@@ -85,8 +85,10 @@ impl AudioInput {
         }
     }
 
-    /// Opens the source for a take.
-    pub fn open(&self) -> Result<TakeSource, OpenError> {
+    /// Opens the source for a take, with its monitor where that opens: a monitor device that
+    /// cannot be opened is left out, and why is returned beside the source (the take matters
+    /// more than the headphones).
+    pub fn open(&self) -> Result<(TakeSource, Option<String>), OpenError> {
         match self {
             AudioInput::Sim {
                 spec,
@@ -96,7 +98,7 @@ impl AudioInput {
             } => {
                 let source = SimSource::new(*spec, *signal, *period_frames, *fast)?;
                 let monitor = Monitor::new(*spec, None, *period_frames);
-                Ok(TakeSource::Sim(source, monitor))
+                Ok((TakeSource::Sim(source, monitor), None))
             }
             AudioInput::Device {
                 name,
@@ -105,12 +107,15 @@ impl AudioInput {
             } => {
                 let capture = AlsaCapture::open(name, request)?;
                 let hw = capture.setup();
-                let out = match monitor {
-                    Some(m) => Some(open_monitor(m, hw.rate, hw.period_frames, request.periods)?),
-                    None => None,
+                let (out, off) = match monitor {
+                    Some(m) => match open_monitor(m, hw.rate, hw.period_frames, request.periods) {
+                        Ok(out) => (Some(out), None),
+                        Err(e) => (None, Some(format!("monitor {m}: {e}"))),
+                    },
+                    None => (None, None),
                 };
                 let monitor = Monitor::new(capture.spec(), out, hw.period_frames);
-                Ok(TakeSource::Device(capture, monitor))
+                Ok((TakeSource::Device(capture, monitor), off))
             }
         }
     }
@@ -119,9 +124,14 @@ impl AudioInput {
 impl AudioInput {
     /// Opens the input and starts it running with the config's ring and pre-roll, after
     /// checking the ring fits in the memory the box has free; the ring's reading end goes to
-    /// the standby thread. The message of an error says what to change.
-    pub fn start(&self, cfg: &Config, audio: &AudioOptions) -> Result<InputStream, String> {
-        let source = self
+    /// the standby thread. The message of an error says what to change. Beside the input:
+    /// why its monitor is off, when its device could not be opened (see [`AudioInput::open`]).
+    pub fn start(
+        &self,
+        cfg: &Config,
+        audio: &AudioOptions,
+    ) -> Result<(InputStream, Option<String>), String> {
+        let (source, monitor_off) = self
             .open()
             .map_err(|e| format!("cannot open {}: {e}", self.describe()))?;
         let pre_roll = cfg.recorder.pre_roll;
@@ -130,7 +140,7 @@ impl AudioInput {
             TakeSource::Device(d, m) => start_stream(d, m, cfg, pre_roll, audio),
         }?;
         input.standby().map_err(|e| e.to_string())?;
-        Ok(input)
+        Ok((input, monitor_off))
     }
 }
 

@@ -115,6 +115,8 @@ pub struct App {
     reopen_at: Option<Duration>,
     /// Why the input last failed to open (logged once per reason while the box waits for it).
     input_error: Option<String>,
+    /// Why the running input's monitor is off (its playback device did not open), if it is.
+    monitor_off: Option<String>,
     message: Option<(String, Duration)>,
     last_draw: Option<Duration>,
     leds_failed: bool,
@@ -151,6 +153,7 @@ impl App {
             fault: None,
             reopen_at: None,
             input_error: None,
+            monitor_off: None,
             message: None,
             last_draw: None,
             leds_failed: false,
@@ -267,6 +270,7 @@ impl App {
                 input: &self.options.input,
                 free,
                 fault: self.fault,
+                monitor_off: self.input.is_some() && self.monitor_off.is_some(),
             },
             now,
         );

@@ -24,12 +24,22 @@ impl App {
     /// Opens the input and starts it running (logged); says why not to the caller only, but
     /// keeps it in `input_error`.
     fn start_input(&mut self) -> Result<(), String> {
-        let input = self
+        let (input, monitor_off) = self
             .options
             .input
             .start(&self.options.config, &self.options.audio)
             .inspect_err(|e| self.input_error = Some(e.clone()))?;
         self.input_error = None;
+        if monitor_off != self.monitor_off {
+            match &monitor_off {
+                Some(why) => tracing::warn!(
+                    "{why}; takes record without the monitor (it is tried again whenever the \
+                     input opens: after PLAY, or after the interface comes back)"
+                ),
+                None => tracing::info!("monitor playing again"),
+            }
+        }
+        self.monitor_off = monitor_off;
         tracing::info!(
             "audio input running: {}, {} frames of pre-roll kept while stopped",
             self.options.input.describe(),

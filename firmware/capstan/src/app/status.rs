@@ -39,6 +39,8 @@ pub struct View<'a> {
     pub free: Option<u64>,
     /// The fault that stopped the last take, if any.
     pub fault: Option<EngineFault>,
+    /// The input runs without its monitor (the playback device did not open).
+    pub monitor_off: bool,
 }
 
 /// Keeps what the status needs from one refresh to the next: peak holds, clip marks and the
@@ -167,6 +169,15 @@ impl StatusBoard {
             ui.alerts
                 .push(Alert::DeviceFailed(format!("{role} dropped")));
         }
+        if let (
+            true,
+            AudioInput::Device {
+                monitor: Some(m), ..
+            },
+        ) = (view.monitor_off, view.input)
+        {
+            ui.alerts.push(Alert::MonitorOff(m.clone()));
+        }
         match view.fault {
             Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
             Some(EngineFault::DeviceFailed) => {
@@ -240,6 +251,41 @@ mod tests {
         assert_eq!(next_take_number(dir.path(), "S01"), 10);
         assert_eq!(next_take_number(dir.path(), "S02"), 41);
         assert_eq!(next_take_number(dir.path(), "S03"), 1);
+    }
+
+    #[test]
+    fn a_monitor_that_did_not_open_is_a_warning_naming_its_device() {
+        let transport =
+            Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
+        let input = AudioInput::Device {
+            name: "hw:1,0".into(),
+            request: capstan_board::audio::alsa::HwRequest {
+                channels: 2,
+                rate: 48_000,
+                formats: capstan_board::audio::alsa::DEFAULT_FORMATS.to_vec(),
+                period_frames: 256,
+                periods: 3,
+            },
+            monitor: Some("hw:2,0".into()),
+        };
+        let mut board = StatusBoard::new(vec!["In01".into(), "In02".into()]);
+        let mut ui = UiState::default();
+        let mut warnings = Warnings::default();
+        for monitor_off in [true, false] {
+            let view = View {
+                transport: &transport,
+                recording: None,
+                meters: None,
+                scene: "S01",
+                input: &input,
+                free: None,
+                fault: None,
+                monitor_off,
+            };
+            board.refresh(&mut ui, &mut warnings, view, Duration::ZERO);
+            let shown = ui.alerts.contains(&Alert::MonitorOff("hw:2,0".into()));
+            assert_eq!(shown, monitor_off, "{:?}", ui.alerts);
+        }
     }
 
     #[test]
