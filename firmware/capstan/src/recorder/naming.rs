@@ -4,6 +4,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::RecordError;
+
 /// A take's name and folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TakeName {
@@ -84,17 +86,6 @@ pub enum OutFolderError {
     },
 }
 
-impl From<OutFolderError> for io::Error {
-    fn from(e: OutFolderError) -> io::Error {
-        let kind = match &e {
-            OutFolderError::NotAFolder(_) => io::ErrorKind::InvalidInput,
-            OutFolderError::Missing { .. } => io::ErrorKind::NotFound,
-            OutFolderError::Io { source, .. } => source.kind(),
-        };
-        io::Error::new(kind, e.to_string())
-    }
-}
-
 /// Makes sure `out` is a folder takes can go in. A missing `out` is created only when its parent
 /// exists: a whole missing path usually means the card is not mounted, and a recorder must not
 /// then fill the system's own storage, so that is refused.
@@ -136,15 +127,19 @@ const LAST_NUMBER: u32 = 999_999;
 /// Creates the next take folder of `scene` in `out` (see [`prepare_out_folder`] for a missing
 /// `out`). Never reuses or writes into an existing folder or file: numbering follows the highest
 /// take there, and if another process takes a number first, the next is tried.
-pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
+pub fn create_next_take(out: &Path, scene: &str) -> Result<TakeName, RecordError> {
     prepare_out_folder(out)?;
-    let mut number = last_take(out, scene)?.saturating_add(1);
+    let in_out = |source| RecordError::TakeFolder {
+        out: out.to_path_buf(),
+        source,
+    };
+    let mut number = last_take(out, scene).map_err(in_out)?.saturating_add(1);
     loop {
         if number > LAST_NUMBER {
-            return Err(io::Error::other(format!(
+            return Err(in_out(io::Error::other(format!(
                 "scene {scene} has no free take number left (the highest is T{LAST_NUMBER}): \
                  start a new scene or move its takes away"
-            )));
+            ))));
         }
         let t = TakeName {
             scene: scene.to_string(),
@@ -155,7 +150,7 @@ pub fn create_next_take(out: &Path, scene: &str) -> io::Result<TakeName> {
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(TakeName { dir, ..t }),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => number += 1,
-            Err(e) => return Err(e),
+            Err(e) => return Err(in_out(e)),
         }
     }
 }
@@ -207,7 +202,10 @@ mod tests {
         assert_eq!(create_next_take(&one, "S01").unwrap().stem(), "S01-T001");
         let deep = d.path().join("card/takes");
         let e = create_next_take(&deep, "S01").unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(
+            matches!(e, RecordError::OutFolder(OutFolderError::Missing { .. })),
+            "{e}"
+        );
         assert!(e.to_string().contains("is the card mounted"), "{e}");
         assert!(!d.path().join("card").exists());
         let file = d.path().join("f");

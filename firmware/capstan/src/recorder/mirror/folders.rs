@@ -152,16 +152,10 @@ pub fn create_take(
     mirror: Option<&Path>,
     scene: &str,
 ) -> Result<(TakeName, Option<PathBuf>), RecordError> {
-    let Some(m) = mirror else {
-        naming::prepare_out_folder(out)?;
-        let take =
-            naming::create_next_take(out, scene).map_err(|source| RecordError::TakeFolder {
-                out: out.to_path_buf(),
-                source,
-            })?;
-        return Ok((take, None));
-    };
-    create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d)))
+    match mirror {
+        None => naming::create_next_take(out, scene).map(|t| (t, None)),
+        Some(m) => create_take_folders(out, m, scene).map(|(t, d)| (t, Some(d))),
+    }
 }
 
 /// Whether `a` and `b` are on the same file system.
