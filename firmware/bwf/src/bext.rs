@@ -71,8 +71,8 @@ fn hex<S: serde::Serializer>(b: &[u8; 64], s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl Bext {
-    /// The chunk body: 602 fixed bytes then the coding history (text fields are cut to their
-    /// width on a character boundary).
+    /// The chunk body: 602 fixed bytes then the coding history (text fields are written as
+    /// ASCII and cut to their width).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = vec![0u8; BEXT_FIXED_LEN];
         put_str(&mut b[0..256], &self.description);
@@ -157,13 +157,31 @@ impl Bext {
     }
 }
 
-/// Copies `s` into the fixed-width field `dst`, cut on a character boundary; the rest stays NUL.
+/// `s` as a text field of `bext` holds it: in ASCII, which EBU Tech 3285 asks for and readers
+/// that take the field as Latin-1 or a code page show right. Letters with accents lose them
+/// ("Café" becomes "Cafe"), other scripts are spelled in Latin letters (`deunicode`), and
+/// control characters other than CR, LF and tab are left out.
+pub fn ascii(s: &str) -> String {
+    ascii_bytes(s).map(char::from).collect()
+}
+
+fn ascii_bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
+    let spelled = s.char_indices().flat_map(|(i, c)| {
+        let spelled = match c.is_ascii() {
+            true => &s[i..=i],
+            false => deunicode::deunicode_char(c).unwrap_or("?"),
+        };
+        spelled.bytes()
+    });
+    spelled.filter(|&c| (0x20..0x7F).contains(&c) || matches!(c, b'\r' | b'\n' | b'\t'))
+}
+
+/// Copies `s` into the fixed-width field `dst` in [`ascii`], cut to the field's width; the
+/// rest stays NUL.
 fn put_str(dst: &mut [u8], s: &str) {
-    let mut end = s.len().min(dst.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
+    for (d, c) in dst.iter_mut().zip(ascii_bytes(s)) {
+        *d = c;
     }
-    dst[..end].copy_from_slice(&s.as_bytes()[..end]);
 }
 
 /// Reads a NUL-terminated field; the flag says whether it held bytes that are not text.
@@ -248,13 +266,22 @@ mod tests {
     }
 
     #[test]
-    fn long_text_is_cut_on_a_char_boundary() {
+    fn text_is_written_as_ascii_and_cut_to_its_field() {
         let b = Bext {
-            originator: "é".repeat(20),
+            description: "sSCENE=Café\r\nsTRK1=Gesang Über\r\nsTRK2=ギター\u{7}\r\n".into(),
+            originator: "é".repeat(40),
             ..Default::default()
         };
-        let p = Bext::parse(&b.to_bytes());
-        assert_eq!(p.originator, "é".repeat(16));
+        let bytes = b.to_bytes();
+        assert!(
+            bytes[..338].iter().all(|&c| c == 0 || c.is_ascii()),
+            "ASCII only"
+        );
+        let p = Bext::parse(&bytes);
+        assert_eq!(p.description_value("sSCENE"), Some("Cafe"));
+        assert_eq!(p.description_value("sTRK1"), Some("Gesang Uber"));
+        assert_eq!(p.description_value("sTRK2"), Some("gita"));
+        assert_eq!(p.originator, "e".repeat(32));
         assert!(p.garbage_fields.is_empty());
     }
 }

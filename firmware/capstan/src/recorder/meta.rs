@@ -93,12 +93,14 @@ impl TakeMeta {
     pub fn file_meta(&self, spec: WavSpec, index: usize, tracks: FileTracks<'_>) -> FileMeta {
         let tref = self.time_reference(spec.sample_rate);
         let start = self.start(spec.sample_rate);
+        // In ASCII as the bext field will hold it, so that only whole lines go in.
         let mut description = format!(
             "sSCENE={}\r\nsTAKE={}\r\n",
-            self.take.scene, self.take.number
+            capstan_bwf::bext::ascii(&self.take.scene),
+            self.take.number
         );
         for (i, (_, name)) in tracks.iter().enumerate() {
-            let line = format!("sTRK{}={}\r\n", i + 1, name);
+            let line = format!("sTRK{}={}\r\n", i + 1, capstan_bwf::bext::ascii(name));
             if description.len() + line.len() > 256 {
                 break;
             }
@@ -247,6 +249,27 @@ mod tests {
         let none = take_meta(rec, 0).file_meta(spec, 0, &[(0, "Kick".into())]);
         assert_eq!(none.bext.time_reference, 3602 * 48000);
         assert_eq!(none.ixml.note, "");
+    }
+
+    #[test]
+    fn bext_names_are_ascii_and_whole_lines_while_ixml_keeps_them() {
+        let rec = Local.with_ymd_and_hms(2026, 11, 23, 1, 0, 2).unwrap();
+        let mut tm = take_meta(rec, 0);
+        tm.take.scene = "Café".into();
+        // "Běijīng" spelled in Latin letters is longer than its UTF-8 bytes.
+        let tracks: Vec<(u32, String)> = (0..32).map(|c| (c, format!("北京{c}"))).collect();
+        let spec = WavSpec {
+            channels: 32,
+            sample_rate: 48000,
+            format: capstan_bwf::SampleFormat::I24,
+        };
+        let m = tm.file_meta(spec, 0, &tracks);
+        let d = &m.bext.description;
+        assert!(d.is_ascii() && d.len() <= 256, "{d:?}");
+        assert!(d.starts_with("sSCENE=Cafe\r\nsTAKE=1\r\nsTRK1=Bei Jing 0\r\n"), "{d:?}");
+        assert!(d.ends_with("\r\n"), "only whole lines: {d:?}");
+        assert_eq!(m.ixml.scene, "Café");
+        assert_eq!(m.ixml.tracks[0].name, "北京0");
     }
 
     #[test]
