@@ -141,7 +141,7 @@ fn a_box_whose_interface_is_not_there_shows_it_and_refuses_rec_in_words() {
         .find(|s| s.contains("STOP  S01-T001"))
         .expect("a screen while stopped");
     assert!(
-        before_rec.contains("! Device failed hw:CapstanNoSuchCard,0"),
+        before_rec.contains("! No interface hw:CapstanNoSuchCard,0"),
         "{before_rec}"
     );
     let last = screens.last().unwrap();

@@ -150,6 +150,11 @@ pub enum Alert {
     DiskFull,
     /// A device stopped working; its name (such as the audio interface's).
     DeviceFailed(String),
+    /// The audio interface (its name) is not there: not plugged in or switched off. The box
+    /// opens it as soon as it is.
+    NoInterface(String),
+    /// The audio interface (its name) is held by another program.
+    DeviceBusy(String),
     /// The monitor's playback device (its name) could not be opened: takes record, but
     /// nothing plays in the headphones.
     MonitorOff(String),
@@ -172,9 +177,12 @@ impl Alert {
             | Alert::Temperature { .. }
             | Alert::BufferFilling(_)
             | Alert::MonitorOff(_) => Severity::Warning,
-            Alert::CardTooSlow | Alert::Xruns(_) | Alert::DiskFull | Alert::DeviceFailed(_) => {
-                Severity::Critical
-            }
+            Alert::CardTooSlow
+            | Alert::Xruns(_)
+            | Alert::DiskFull
+            | Alert::DeviceFailed(_)
+            | Alert::NoInterface(_)
+            | Alert::DeviceBusy(_) => Severity::Critical,
         }
     }
 
@@ -188,6 +196,8 @@ impl Alert {
             Alert::Temperature { .. } => "Too hot",
             Alert::DiskFull => "Card full",
             Alert::DeviceFailed(_) => "Device failed",
+            Alert::NoInterface(_) => "No interface",
+            Alert::DeviceBusy(_) => "Device busy",
             Alert::MonitorOff(_) => "No monitor",
         }
     }
@@ -202,7 +212,10 @@ impl Alert {
             Alert::Xruns(n) => n.to_string(),
             Alert::Temperature { celsius } => format!("{celsius}\u{b0}C"),
             Alert::DiskFull => "stopped".into(),
-            Alert::DeviceFailed(name) | Alert::MonitorOff(name) => name.clone(),
+            Alert::DeviceFailed(name)
+            | Alert::NoInterface(name)
+            | Alert::DeviceBusy(name)
+            | Alert::MonitorOff(name) => name.clone(),
         }
     }
 }
@@ -224,6 +237,8 @@ mod tests {
             Alert::DiskFull,
             Alert::DeviceFailed("hw:USB".into()),
             Alert::MonitorOff("hw:1,0".into()),
+            Alert::NoInterface("hw:USB".into()),
+            Alert::DeviceBusy("hw:USB".into()),
         ];
         for alert in &alerts {
             assert!(alert.title().len() <= 15, "{}", alert.title());
@@ -237,6 +252,9 @@ mod tests {
         // Takes still record: a warning, not a failure.
         assert_eq!(alerts[7].severity(), Severity::Warning);
         assert_eq!(alerts[7].detail(), "hw:1,0");
+        // No input, no takes.
+        assert_eq!(alerts[8].severity(), Severity::Critical);
+        assert_eq!(alerts[9].severity(), Severity::Critical);
     }
 
     #[test]

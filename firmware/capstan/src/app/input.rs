@@ -121,6 +121,36 @@ impl AudioInput {
     }
 }
 
+/// Why the input did not start, as the box's display tells it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFault {
+    /// The device is not there: not plugged in, switched off, or no such card.
+    Absent,
+    /// Another program holds the device.
+    Busy,
+    /// Anything else: a setting it refuses, too little memory, a failed start.
+    Failed,
+}
+
+/// Why the input did not start: what to say (with what to change) and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StartError {
+    /// The kind, for the display.
+    pub fault: InputFault,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+impl From<String> for StartError {
+    fn from(message: String) -> Self {
+        StartError {
+            fault: InputFault::Failed,
+            message,
+        }
+    }
+}
+
 impl AudioInput {
     /// Opens the input and starts it running with the config's ring and pre-roll, after
     /// checking the ring fits in the memory the box has free; the ring's reading end goes to
@@ -130,10 +160,15 @@ impl AudioInput {
         &self,
         cfg: &Config,
         audio: &AudioOptions,
-    ) -> Result<(InputStream, Option<String>), String> {
-        let (source, monitor_off) = self
-            .open()
-            .map_err(|e| format!("cannot open {}: {e}", self.describe()))?;
+    ) -> Result<(InputStream, Option<String>), StartError> {
+        let (source, monitor_off) = self.open().map_err(|e| StartError {
+            fault: match e {
+                OpenError::NoDevice(_) => InputFault::Absent,
+                OpenError::Busy(_) => InputFault::Busy,
+                OpenError::Unsupported(_) | OpenError::Failed(_) => InputFault::Failed,
+            },
+            message: format!("cannot open {}: {e}", self.describe()),
+        })?;
         let pre_roll = cfg.recorder.pre_roll;
         let mut input = match source {
             TakeSource::Sim(s, m) => start_stream(s, m, cfg, pre_roll, audio),

@@ -33,7 +33,7 @@ use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig}
 
 pub use board::{display_config, open_board};
 pub(crate) use input::open_monitor;
-pub use input::{AudioInput, TakeSource};
+pub use input::{AudioInput, InputFault, StartError, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};
 pub use status::{next_take_number, StatusBoard};
@@ -114,7 +114,7 @@ pub struct App {
     /// [`App::wait_for_input`]).
     reopen_at: Option<Duration>,
     /// Why the input last failed to open (logged once per reason while the box waits for it).
-    input_error: Option<String>,
+    input_error: Option<StartError>,
     /// Why the running input's monitor is off (its playback device did not open), if it is.
     monitor_off: Option<String>,
     message: Option<(String, Duration)>,
@@ -271,6 +271,10 @@ impl App {
                 free,
                 fault: self.fault,
                 monitor_off: self.input.is_some() && self.monitor_off.is_some(),
+                input_fault: match &self.input {
+                    None => self.input_error.as_ref().map(|e| e.fault),
+                    Some(_) => None,
+                },
             },
             now,
         );

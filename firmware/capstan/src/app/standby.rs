@@ -10,20 +10,20 @@ use crate::engine::{EngineExit, Meters};
 use crate::recorder::{RingTap, TakeRequest};
 use crate::transport::{EngineFault, Event};
 
-use super::{App, AppError, Recording};
+use super::{App, AppError, Recording, StartError};
 
 /// How often a box without its input tries to open it again.
 pub const REOPEN_INTERVAL: Duration = Duration::from_secs(2);
 
 impl App {
     /// Opens the input and starts it running; logs why not.
-    pub(super) fn open_input(&mut self) -> Result<(), String> {
+    pub(super) fn open_input(&mut self) -> Result<(), StartError> {
         self.start_input().inspect_err(|e| tracing::error!("{e}"))
     }
 
     /// Opens the input and starts it running (logged); says why not to the caller only, but
     /// keeps it in `input_error`.
-    fn start_input(&mut self) -> Result<(), String> {
+    fn start_input(&mut self) -> Result<(), StartError> {
         let (input, monitor_off) = self
             .options
             .input

@@ -10,7 +10,7 @@ use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
 use crate::engine::Meters;
 use crate::transport::{EngineFault, State, Transport};
 
-use super::input::AudioInput;
+use super::input::{AudioInput, InputFault};
 use super::recording::Recording;
 
 /// How long a meter's peak hold stays before it falls to the current peak.
@@ -41,6 +41,8 @@ pub struct View<'a> {
     pub fault: Option<EngineFault>,
     /// The input runs without its monitor (the playback device did not open).
     pub monitor_off: bool,
+    /// Why the box has no input, while it waits for one.
+    pub input_fault: Option<InputFault>,
 }
 
 /// Keeps what the status needs from one refresh to the next: peak holds, clip marks and the
@@ -181,7 +183,12 @@ impl StatusBoard {
         match view.fault {
             Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
             Some(EngineFault::DeviceFailed) => {
-                ui.alerts.push(Alert::DeviceFailed(device_name(view.input)))
+                let name = device_name(view.input);
+                ui.alerts.push(match view.input_fault {
+                    Some(InputFault::Absent) => Alert::NoInterface(name),
+                    Some(InputFault::Busy) => Alert::DeviceBusy(name),
+                    Some(InputFault::Failed) | None => Alert::DeviceFailed(name),
+                })
             }
             Some(EngineFault::WriteFailed) => ui.alerts.push(Alert::DeviceFailed("card".into())),
             None => {}
@@ -253,11 +260,8 @@ mod tests {
         assert_eq!(next_take_number(dir.path(), "S03"), 1);
     }
 
-    #[test]
-    fn a_monitor_that_did_not_open_is_a_warning_naming_its_device() {
-        let transport =
-            Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
-        let input = AudioInput::Device {
+    fn device_input() -> AudioInput {
+        AudioInput::Device {
             name: "hw:1,0".into(),
             request: capstan_board::audio::alsa::HwRequest {
                 channels: 2,
@@ -267,24 +271,64 @@ mod tests {
                 periods: 3,
             },
             monitor: Some("hw:2,0".into()),
-        };
+        }
+    }
+
+    /// The alerts one refresh shows for a box with `input` and the given state.
+    fn alerts(
+        input: &AudioInput,
+        fault: Option<EngineFault>,
+        monitor_off: bool,
+        input_fault: Option<InputFault>,
+    ) -> Vec<Alert> {
+        let transport =
+            Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
         let mut board = StatusBoard::new(vec!["In01".into(), "In02".into()]);
         let mut ui = UiState::default();
-        let mut warnings = Warnings::default();
+        let view = View {
+            transport: &transport,
+            recording: None,
+            meters: None,
+            scene: "S01",
+            input,
+            free: None,
+            fault,
+            monitor_off,
+            input_fault,
+        };
+        board.refresh(&mut ui, &mut Warnings::default(), view, Duration::ZERO);
+        ui.alerts
+    }
+
+    #[test]
+    fn a_monitor_that_did_not_open_is_a_warning_naming_its_device() {
+        let input = device_input();
         for monitor_off in [true, false] {
-            let view = View {
-                transport: &transport,
-                recording: None,
-                meters: None,
-                scene: "S01",
-                input: &input,
-                free: None,
-                fault: None,
-                monitor_off,
-            };
-            board.refresh(&mut ui, &mut warnings, view, Duration::ZERO);
-            let shown = ui.alerts.contains(&Alert::MonitorOff("hw:2,0".into()));
-            assert_eq!(shown, monitor_off, "{:?}", ui.alerts);
+            let shown = alerts(&input, None, monitor_off, None);
+            let warned = shown.contains(&Alert::MonitorOff("hw:2,0".into()));
+            assert_eq!(warned, monitor_off, "{shown:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_input_is_told_apart_from_a_busy_or_failed_one() {
+        let input = device_input();
+        let failed = Some(EngineFault::DeviceFailed);
+        let cases = [
+            (
+                Some(InputFault::Absent),
+                Alert::NoInterface("hw:1,0".into()),
+            ),
+            (Some(InputFault::Busy), Alert::DeviceBusy("hw:1,0".into())),
+            (
+                Some(InputFault::Failed),
+                Alert::DeviceFailed("hw:1,0".into()),
+            ),
+            // A device that failed while running (mid-take).
+            (None, Alert::DeviceFailed("hw:1,0".into())),
+        ];
+        for (why, want) in cases {
+            assert_eq!(alerts(&input, failed, false, why), [want]);
         }
     }
 

@@ -266,7 +266,10 @@ mod tests {
         let m = tm.file_meta(spec, 0, &tracks);
         let d = &m.bext.description;
         assert!(d.is_ascii() && d.len() <= 256, "{d:?}");
-        assert!(d.starts_with("sSCENE=Cafe\r\nsTAKE=1\r\nsTRK1=Bei Jing 0\r\n"), "{d:?}");
+        assert!(
+            d.starts_with("sSCENE=Cafe\r\nsTAKE=1\r\nsTRK1=Bei Jing 0\r\n"),
+            "{d:?}"
+        );
         assert!(d.ends_with("\r\n"), "only whole lines: {d:?}");
         assert_eq!(m.ixml.scene, "Café");
         assert_eq!(m.ixml.tracks[0].name, "北京0");
