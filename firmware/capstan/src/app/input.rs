@@ -85,6 +85,19 @@ impl AudioInput {
         }
     }
 
+    /// Whether the monitor's playback device opens now (it is opened and closed again): for a
+    /// box whose input runs without it, to know when it is back. `false` without a monitor.
+    pub fn monitor_opens(&self) -> bool {
+        match self {
+            AudioInput::Device {
+                request,
+                monitor: Some(m),
+                ..
+            } => open_monitor(m, request.rate, request.period_frames, request.periods).is_ok(),
+            _ => false,
+        }
+    }
+
     /// Opens the source for a take, with its monitor where that opens: a monitor device that
     /// cannot be opened is left out, and why is returned beside the source (the take matters
     /// more than the headphones).

@@ -113,6 +113,9 @@ pub struct App {
     /// When to try opening the input again, while the box has none (see
     /// [`App::wait_for_input`]).
     reopen_at: Option<Duration>,
+    /// When to try the monitor's device again, while the input runs without it (see
+    /// [`App::wait_for_monitor`]).
+    monitor_retry_at: Option<Duration>,
     /// Why the input last failed to open (logged once per reason while the box waits for it).
     input_error: Option<StartError>,
     /// Why the running input's monitor is off (its playback device did not open), if it is.
@@ -152,6 +155,7 @@ impl App {
             warnings: Warnings::default(),
             fault: None,
             reopen_at: None,
+            monitor_retry_at: None,
             input_error: None,
             monitor_off: None,
             message: None,
@@ -217,6 +221,7 @@ impl App {
             events.push(Event::PlaybackEnded { at: now });
         }
         self.wait_for_input(now);
+        self.wait_for_monitor(now);
         events.push(Event::Tick { at: now });
         for event in events {
             for command in self.transport.handle(event).iter() {

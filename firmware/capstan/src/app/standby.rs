@@ -33,8 +33,9 @@ impl App {
         if monitor_off != self.monitor_off {
             match &monitor_off {
                 Some(why) => tracing::warn!(
-                    "{why}; takes record without the monitor (it is tried again whenever the \
-                     input opens: after PLAY, or after the interface comes back)"
+                    "{why}; takes record without the monitor (it is tried again every {} s \
+                     while stopped)",
+                    REOPEN_INTERVAL.as_secs()
                 ),
                 None => tracing::info!("monitor playing again"),
             }
@@ -91,6 +92,34 @@ impl App {
                 self.reopen_at = Some(now + REOPEN_INTERVAL);
             }
         }
+    }
+
+    /// While the input runs without its monitor and the box neither records nor plays: tries
+    /// the monitor's device every [`REOPEN_INTERVAL`], and once it opens (plugged in, switched
+    /// on, or let go by another program), starts the input again with it. The pre-roll kept
+    /// so far goes with the restart.
+    pub(super) fn wait_for_monitor(&mut self, now: Duration) {
+        let waiting = self.monitor_off.is_some()
+            && self.input.as_ref().is_some_and(|i| i.is_running())
+            && self.recording.is_none()
+            && self.playing.is_none();
+        if !waiting {
+            self.monitor_retry_at = None;
+            return;
+        }
+        let at = *self.monitor_retry_at.get_or_insert(now + REOPEN_INTERVAL);
+        if now < at || !self.options.input.monitor_opens() {
+            if now >= at {
+                self.monitor_retry_at = Some(now + REOPEN_INTERVAL);
+            }
+            return;
+        }
+        self.monitor_retry_at = None;
+        tracing::info!("the monitor's device opens again: the audio input restarts to play it");
+        if let Some(input) = self.input.take() {
+            input.stop();
+        }
+        let _ = self.open_input();
     }
 
     /// Opens the input again after PLAY had it closed.
