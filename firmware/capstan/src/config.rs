@@ -231,19 +231,19 @@ impl Config {
         if !(0.05..=60.0).contains(&r.commit_interval) {
             return Err(format!(
                 "recorder.commit_interval = {}: use 0.05 to 60 seconds (1 is the default)",
-                r.commit_interval
+                shown(r.commit_interval)
             ));
         }
         if !(0.5..=600.0).contains(&r.ring_seconds) {
             return Err(format!(
                 "recorder.ring_seconds = {}: use 0.5 to 600 seconds (10 is the default)",
-                r.ring_seconds
+                shown(r.ring_seconds)
             ));
         }
         if !(0.0..=60.0).contains(&r.pre_roll) {
             return Err(format!(
                 "recorder.pre_roll = {}: use 0 to 60 seconds (0, the default, records from REC on)",
-                r.pre_roll
+                shown(r.pre_roll)
             ));
         }
         if !(16..=8192).contains(&r.period_frames) {
@@ -304,6 +304,16 @@ impl Config {
     /// The commit interval as a duration.
     pub fn commit_interval(&self) -> Duration {
         Duration::from_secs_f64(self.recorder.commit_interval)
+    }
+}
+
+/// A number from the config as an error echoes it: as typed for the usual sizes, in exponent
+/// form for the very large or small (Rust writes 1e300 out in 301 digits).
+fn shown(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e9).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
     }
 }
 
@@ -387,6 +397,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("0.05 to 60"), "{e}");
+        let e = Config::parse("[recorder]\nring_seconds = 1e300\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("recorder.ring_seconds = 1e300: use 0.5 to 600"),
+            "{e}"
+        );
+        let e = Config::parse("[recorder]\ncommit_interval = -1e-9\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("recorder.commit_interval = -1e-9: use"), "{e}");
         let e = Config::parse("[[tracks]]\nname = \"a/b\"\n", "box.toml")
             .unwrap_err()
             .to_string();
