@@ -1,5 +1,6 @@
 //! Mirror recording: the same take on two media, and a medium that fails mid-take dropped with
-//! an alert and a NOTE while the other records on. Failures are injected into one medium
+//! an alert and a NOTE while the other records on; and a card alone that is full or fails,
+//! where the take stops and says why in its NOTE. Failures are injected into one medium
 //! through the recorder's fault hook (`recorder::mirror::faults`); every file left is checked
 //! as `take verify --pattern counter` checks it.
 
@@ -22,8 +23,13 @@ const RATE: u32 = 48_000;
 /// Records `seconds` of the counter signal in fast mode into `card`, mirrored to `mirror`,
 /// committing at every turn of the writer loop.
 fn record(card: &Path, mirror: &Path, seconds: u64) -> (TakeReport, LiveTake) {
+    record_to(card, Some(mirror), seconds)
+}
+
+/// As [`record`], with or without a mirror.
+fn record_to(card: &Path, mirror: Option<&Path>, seconds: u64) -> (TakeReport, LiveTake) {
     let mut config = Config::default();
-    config.recorder.mirror = Some(mirror.to_path_buf());
+    config.recorder.mirror = mirror.map(Path::to_path_buf);
     config.recorder.commit_interval = 0.0;
     let spec = StreamSpec {
         channels: CHANNELS,
@@ -236,6 +242,57 @@ fn when_the_last_medium_fails_the_take_stops_as_without_a_mirror() {
             note.contains("MIRROR") && note.contains("DROPPED"),
             "{note}"
         );
+    }
+}
+
+#[test]
+fn a_card_below_the_reserve_at_rec_closes_the_take_at_once_and_says_why() {
+    let card = tempfile::tempdir().unwrap();
+    faults::inject(
+        card.path(),
+        MediumFault {
+            free_bytes: Some((0, 1_000_000)),
+            ..Default::default()
+        },
+    );
+    let (r, _) = record_to(card.path(), None, 3);
+    faults::clear(card.path());
+    let failure = r.failure.expect("the take stopped");
+    assert!(failure.contains("DISK FULL: 1.0 MB left"), "{failure}");
+    assert_eq!(r.frames, 0, "nothing written past the reserve");
+    let files = wavs(&r.dir);
+    assert_eq!(files.len(), usize::from(CHANNELS));
+    for p in files {
+        let w = reader::read(&p).unwrap();
+        assert_eq!(verify::structure(&w), Vec::<String>::new());
+        assert_eq!(w.frames(), 0);
+        let note = w.ixml.map(|x| x.note).unwrap_or_default();
+        assert!(
+            note.contains("TAKE STOPPED EARLY: DISK FULL: 1.0 MB left"),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn a_card_failing_alone_stops_the_take_with_the_cause_in_its_note() {
+    let card = tempfile::tempdir().unwrap();
+    faults::inject(
+        card.path(),
+        MediumFault {
+            fail: Some((Op::Write, u64::from(RATE), libc::ENOSPC)),
+            ..Default::default()
+        },
+    );
+    let (r, _) = record_to(card.path(), None, 3);
+    faults::clear(card.path());
+    let failure = r.failure.expect("the take stopped");
+    assert!(failure.starts_with("DISK FULL"), "{failure}");
+    assert!(r.frames >= u64::from(RATE) && r.frames < 3 * u64::from(RATE));
+    for (frames, note) in verified(&r.dir) {
+        assert!(frames >= u64::from(RATE) / 2, "{frames}");
+        assert!(note.contains("TAKE STOPPED EARLY: DISK FULL"), "{note}");
+        assert!(note.contains("os error 28"), "{note}");
     }
 }
 

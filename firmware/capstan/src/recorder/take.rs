@@ -202,11 +202,13 @@ impl OpenTake {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mut failure = None;
+        // A card already below the reserve at REC: the take is closed at once, as it would
+        // be a second later, before a write can meet a full card.
+        let mut failure = files.check_space(reserve).err();
         // Where the take ends (stream position), once its stop flag is seen.
         let mut end: Option<u64> = None;
         let mut ended_by_input = false;
-        loop {
+        while failure.is_none() {
             if end.is_none() && stop.load(Ordering::Acquire) {
                 end = Some(stats_position(stats));
             }
@@ -292,7 +294,13 @@ impl OpenTake {
                 Ordering::Relaxed,
             );
         }
-        let note = note_now(&losses);
+        // A take that stopped early says why in its notes, as it says its losses.
+        let stopped = failure.as_ref().map(|f| format!("TAKE STOPPED EARLY: {f}"));
+        let note = [note_now(&losses), stopped.unwrap_or_default()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         let finished = files.finish(|i| {
             (!note.is_empty()).then(|| {
                 let mut x = ixmls[i].clone();
