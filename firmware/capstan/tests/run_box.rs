@@ -88,6 +88,31 @@ fn scripted_panel_records_marks_and_stops_a_take() {
 }
 
 #[test]
+fn rec_on_a_card_below_the_reserve_shows_card_full() {
+    use capstan::recorder::mirror::faults::{self, MediumFault};
+    let dir = tempfile::tempdir().unwrap();
+    let takes = dir.path().join("takes");
+    std::fs::create_dir(&takes).unwrap();
+    faults::inject(
+        &takes,
+        MediumFault {
+            free_bytes: Some((0, 1_000_000)),
+            ..Default::default()
+        },
+    );
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    let run = run_box(edges, takes.clone(), 900, RecAgain::Marker);
+    faults::clear(&takes);
+    assert_eq!(run.takes.len(), 1);
+    let failure = run.takes[0].failure.as_deref().unwrap_or_default();
+    assert!(failure.starts_with("DISK FULL: 1.0 MB left"), "{failure}");
+    let last = run.terminal.split("\x1b[H").last().unwrap();
+    assert!(last.contains("! Card full"), "{last}");
+    assert!(!last.contains("Device failed"), "{last}");
+}
+
+#[test]
 fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let not_a_folder = dir.path().join("card");

@@ -151,7 +151,8 @@ pub(super) fn fault_of(report: &Result<TakeReport, AppError>) -> EngineFault {
     match report {
         Ok(r) => match (&r.exit, &r.failure) {
             (crate::engine::EngineExit::DeviceFailed(_), _) => EngineFault::DeviceFailed,
-            (_, Some(f)) if f.contains("No space left") || f.contains("full") => {
+            // The reserve reached ("DISK FULL: ... MB left") or a write refused (ENOSPC).
+            (_, Some(f)) if f.contains("DISK FULL") || f.contains("No space left") => {
                 EngineFault::DiskFull
             }
             (_, Some(_)) => EngineFault::WriteFailed,
