@@ -29,6 +29,8 @@ struct TrackFile {
     file: File,
     data: u64,
     inputs: Vec<usize>,
+    /// Frames the file holds (fewer than the take's when it was cut short).
+    frames: u64,
 }
 
 /// A take opened for printing.
@@ -43,8 +45,12 @@ pub struct TakeTracks {
     pub plain: bool,
     /// The first track file as read (its bext and iXML seed the prints').
     pub first: WavFile,
-    /// Frames in every track.
+    /// Frames of the take: of its longest track file. A file cut short (a power cut, a full
+    /// card, a copy that broke off) reads as silence after its end; see
+    /// [`Self::short_tracks`].
     pub frames: u64,
+    /// Track files that end before the take, with the frames each holds.
+    short: Vec<(String, u64)>,
     files: Vec<TrackFile>,
     bps: usize,
 }
@@ -150,7 +156,7 @@ impl TakeTracks {
         };
         let mut files = Vec::new();
         let mut first = None;
-        let mut frames = u64::MAX;
+        let mut frames = 0;
         let mut bps = 0;
         let mut covered = vec![false; usize::from(mix.input_channels)];
         for (k, ((w, spec, data), p)) in read.into_iter().zip(&paths).enumerate() {
@@ -179,10 +185,15 @@ impl TakeTracks {
                     }
                 }
             }
-            frames = frames.min(w.frames());
+            frames = frames.max(w.frames());
             bps = spec.format.bytes();
             let file = File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            files.push(TrackFile { file, data, inputs });
+            files.push(TrackFile {
+                file,
+                data,
+                inputs,
+                frames: w.frames(),
+            });
             first.get_or_insert(w);
         }
         if let Some(i) = covered.iter().position(|c| !c) {
@@ -192,6 +203,15 @@ impl TakeTracks {
                 mix.input_channels
             ));
         }
+        let short = (paths.iter().zip(&files))
+            .filter(|(_, f)| f.frames < frames)
+            .map(|(p, f)| {
+                (
+                    p.file_name().unwrap_or_default().to_string_lossy().into(),
+                    f.frames,
+                )
+            })
+            .collect();
         Ok(TakeTracks {
             dir: dir.to_path_buf(),
             stem,
@@ -199,9 +219,30 @@ impl TakeTracks {
             plain,
             first: first.expect("there is at least one track file"),
             frames,
+            short,
             files,
             bps,
         })
+    }
+
+    /// Says which track files end before the take (read as silence after their end), with
+    /// where each ends and what to run; `None` when every file holds the whole take.
+    pub fn short_tracks(&self) -> Option<String> {
+        if self.short.is_empty() {
+            return None;
+        }
+        let rate = f64::from(self.mix.rate.max(1));
+        let ends: Vec<String> = (self.short.iter())
+            .map(|(name, f)| format!("{name} at {:.3} s", *f as f64 / rate))
+            .collect();
+        Some(format!(
+            "{} of {} track files end before the take's {:.3} s and are silent after: {} \
+             (`take verify` shows why; `take recover` mends a file cut by a power cut)",
+            self.short.len(),
+            self.files.len(),
+            self.frames as f64 / rate,
+            ends.join(", ")
+        ))
     }
 
     /// Bytes of one interleaved frame of every input.
@@ -222,8 +263,12 @@ impl TakeTracks {
         for t in &self.files {
             let width = t.inputs.len() * bps;
             scratch.resize(frames * width, 0);
-            read_exact_at(&t.file, t.data + start * width as u64, scratch)
+            // What the file holds of the block; the rest of it is silence.
+            let held = t.frames.saturating_sub(start).min(frames as u64) as usize;
+            let (have, past) = scratch.split_at_mut(held * width);
+            read_exact_at(&t.file, t.data + start * width as u64, have)
                 .map_err(|e| format!("reading the tracks of {}: {e}", self.dir.display()))?;
+            past.fill(0);
             for (src, dst) in scratch.chunks_exact(width).zip(out.chunks_exact_mut(fb)) {
                 for (s, &i) in src.chunks_exact(bps).zip(&t.inputs) {
                     dst[i * bps..][..bps].copy_from_slice(s);
@@ -273,5 +318,55 @@ mod tests {
         assert!(!is_track_file("S01-T002_MIX.wav", "S01-T002"));
         assert!(!is_track_file("S01-T002_STEM_Drums.wav", "S01-T002"));
         assert!(!is_track_file("S01-T003_01_Kick.wav", "S01-T002"));
+    }
+
+    #[test]
+    fn a_track_file_cut_short_reads_as_silence_after_its_end_and_is_named() {
+        use capstan_bwf::writer::{WavWriter, WriterOptions};
+        let d = tempfile::tempdir().unwrap();
+        let take = d.path().join("S01-T001");
+        std::fs::create_dir(&take).unwrap();
+        let spec = capstan_bwf::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            format: SampleFormat::I16,
+        };
+        // Track A holds 1000 frames of 1, 2, 3...; track B only its first 400, of -1, -2...
+        for (name, frames, sign) in [
+            ("S01-T001_01_A.wav", 1000, 1),
+            ("S01-T001_02_B.wav", 400, -1),
+        ] {
+            let path = take.join(name);
+            let meta = capstan_bwf::FileMeta::default();
+            let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
+            let bytes: Vec<u8> = (1..=frames)
+                .flat_map(|i: i16| (sign * i).to_le_bytes())
+                .collect();
+            w.write_frames(&bytes).unwrap();
+            w.finish().unwrap();
+        }
+        let t = TakeTracks::open_with(&take, WithoutMix::Plain).unwrap();
+        assert_eq!(t.frames, 1000, "the take is as long as its longest track");
+        let said = t.short_tracks().expect("the short file is said");
+        assert!(
+            said.contains("1 of 2 track files") && said.contains("S01-T001_02_B.wav at 0.008 s"),
+            "{said}"
+        );
+        let (mut out, mut scratch) = (vec![0xAAu8; 200 * 4], Vec::new());
+        t.read(300, 200, &mut out, &mut scratch).unwrap();
+        let got: Vec<(i16, i16)> = out
+            .chunks_exact(4)
+            .map(|f| {
+                (
+                    i16::from_le_bytes([f[0], f[1]]),
+                    i16::from_le_bytes([f[2], f[3]]),
+                )
+            })
+            .collect();
+        for (k, &(a, b)) in got.iter().enumerate() {
+            let at = 301 + k as i16;
+            assert_eq!(a, at, "track A whole at frame {at}");
+            assert_eq!(b, if at <= 400 { -at } else { 0 }, "track B at frame {at}");
+        }
     }
 }

@@ -33,6 +33,9 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
             return UNREADABLE;
         }
     };
+    if let Some(short) = t.short_tracks() {
+        eprintln!("take: {}: {short}", t.stem);
+    }
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| t.dir.join(print_file_name(&t.stem)));

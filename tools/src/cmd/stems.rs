@@ -20,6 +20,9 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
             return UNREADABLE;
         }
     };
+    if let Some(short) = t.short_tracks() {
+        eprintln!("take: {}: {short}", t.stem);
+    }
     let groups = &t.mix.mixer.groups;
     if groups.is_empty() {
         eprintln!(

@@ -63,6 +63,9 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
         }
     };
     let take = Arc::new(TakeTracks::open_with(&dir, WithoutMix::Plain)?);
+    if let Some(short) = take.short_tracks() {
+        eprintln!("capstan: {}: {short}", take.stem);
+    }
     if !(a.from >= 0.0 && a.from.is_finite()) {
         return Err(format!("--from {}: give seconds from 0 on", a.from));
     }

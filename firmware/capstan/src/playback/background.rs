@@ -35,6 +35,9 @@ impl Playing {
         F: FnOnce(&TakeMix) -> Result<S, String>,
     {
         let take = Arc::new(TakeTracks::open_with(dir, WithoutMix::Plain)?);
+        if let Some(short) = take.short_tracks() {
+            tracing::warn!("{}: {short}", take.stem);
+        }
         let sink = open(&take.mix)?;
         let stop = Arc::new(AtomicBool::new(false));
         let o = PlayOptions {
