@@ -19,15 +19,29 @@ pub fn set_fifo_priority(priority: i32) -> io::Result<()> {
 }
 
 /// Locks every page the process has mapped now (the ring, the audio thread's buffers and
-/// stacks) into memory, so the audio path never waits for a page fault. Future allocations are
-/// left unlocked on purpose: with MCL_FUTURE a later allocation past RLIMIT_MEMLOCK would fail.
+/// stacks) into memory, so the audio path never waits for a page fault, and keeps freed heap
+/// memory in the process (see [`keep_freed_memory`]). Future allocations are left unlocked on
+/// purpose: with MCL_FUTURE a later allocation past RLIMIT_MEMLOCK would fail.
 pub fn lock_memory() -> io::Result<()> {
     // SAFETY: mlockall takes only flags and touches no memory of ours.
     let rc = unsafe { libc::mlockall(libc::MCL_CURRENT) };
     if rc == 0 {
+        keep_freed_memory();
         Ok(())
     } else {
         Err(io::Error::last_os_error())
+    }
+}
+
+/// Stops malloc from giving freed heap memory back to the system (its trim threshold off), as
+/// realtime Linux programs do beside `mlockall`: what is locked stays the process's, a later
+/// allocation reuses it without a page fault, and a free on the audio thread (its own memory,
+/// when the thread ends) never shrinks the heap with a `brk` call there.
+pub fn keep_freed_memory() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: mallopt only sets one of malloc's parameters; -1 is the largest threshold.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, -1);
     }
 }
 
