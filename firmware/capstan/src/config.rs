@@ -89,6 +89,10 @@ pub struct AudioConfig {
     pub device: Option<String>,
     /// Monitor playback device (`hw:X,Y[,Z]`); none: no monitor output.
     pub monitor: Option<String>,
+    /// Input channels to record (1 to 64), when the command line gives no `--channels`.
+    pub channels: u16,
+    /// Sample rate in Hz (44100 to 192000), when the command line gives no `--rate`.
+    pub rate: u32,
     /// Wire formats in the order the interface prefers them (ALSA names).
     pub formats: Vec<String>,
     /// Periods in the device buffer.
@@ -104,6 +108,8 @@ impl Default for AudioConfig {
         AudioConfig {
             device: None,
             monitor: None,
+            channels: 2,
+            rate: 48_000,
             formats: ["S32_LE", "S24_3LE", "S24_LE", "S16_LE", "FLOAT_LE"]
                 .map(String::from)
                 .to_vec(),
@@ -265,6 +271,18 @@ impl Config {
                 a.priority
             ));
         }
+        if !(1..=64).contains(&a.channels) {
+            return Err(format!(
+                "audio.channels = {}: Capstan records 1 to 64 channels",
+                a.channels
+            ));
+        }
+        if !(44_100..=192_000).contains(&a.rate) {
+            return Err(format!(
+                "audio.rate = {}: Capstan records at 44100 to 192000 Hz",
+                a.rate
+            ));
+        }
         if a.formats.is_empty() {
             return Err("audio.formats is empty: list at least one, e.g. [\"S32_LE\"]".into());
         }
@@ -360,6 +378,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("use 1 to 99"), "{e}");
+    }
+
+    #[test]
+    fn the_config_the_image_ships_reads_as_documented() {
+        let text = include_str!("../../../image/rootfs/etc/capstan/capstan.toml");
+        let c = Config::parse(text, "image capstan.toml").unwrap();
+        assert_eq!((c.audio.channels, c.audio.rate), (2, 48_000));
+        assert_eq!(c.board.takes, Path::new("/media/capstan/takes"));
     }
 
     #[test]

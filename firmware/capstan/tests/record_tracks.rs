@@ -1,7 +1,8 @@
 //! Only the inputs asked for are written: `capstan record --tracks` (as the box does with its
 //! armed tracks) gives mono files for those inputs alone, numbered as their inputs, or a poly
 //! file of the block they span; a track the take does not have is refused before anything is
-//! recorded.
+//! recorded. How many inputs, and their rate, come from the config's `[audio]` unless the
+//! command line gives them.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -84,4 +85,40 @@ fn a_track_the_take_does_not_have_is_refused() {
     let o = capstan(&["--tracks", "0"], d.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("1,2,5-8"));
+}
+
+#[test]
+fn channels_and_rate_come_from_the_config_unless_given() {
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("capstan.toml");
+    std::fs::write(&config, "[audio]\nchannels = 3\nrate = 44100\n").unwrap();
+    let record = |extra: &[&str], out: &str| {
+        let out = d.path().join(out);
+        let fixed = [
+            "--config",
+            config.to_str().unwrap(),
+            "record",
+            "--sim",
+            "--fast",
+        ];
+        let rest = ["--seconds", "0.2", "--out", out.to_str().unwrap()];
+        common::capstan(fixed.iter().chain(extra).chain(&rest))
+    };
+    for (extra, out, channels) in [(&[][..], "a", 3), (&["--channels", "2"][..], "b", 2)] {
+        let files = wavs(&record(extra, out));
+        assert_eq!(files.len(), channels, "{extra:?}: {files:?}");
+        for f in &files {
+            let w = reader::read(f).unwrap();
+            assert_eq!(w.fmt.as_ref().unwrap().sample_rate, 44_100, "{f:?}");
+            assert_eq!(verify::counter(&w).unwrap().0, 8820, "{f:?}");
+        }
+    }
+    std::fs::write(&config, "[audio]\nchannels = 0\n").unwrap();
+    let out = record(&[], "c");
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("audio.channels = 0: Capstan records 1 to 64"),
+        "{err}"
+    );
 }

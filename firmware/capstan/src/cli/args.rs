@@ -18,12 +18,12 @@ pub struct InputArgs {
     /// Monitor playback device such as hw:1,0 (default: the config's audio.monitor).
     #[arg(long, conflicts_with = "sim")]
     pub monitor: Option<String>,
-    /// Input channels.
-    #[arg(long, default_value_t = 2)]
-    pub channels: u16,
-    /// Sample rate in Hz.
-    #[arg(long, default_value_t = 48000)]
-    pub rate: u32,
+    /// Input channels (default: the config's audio.channels, 2).
+    #[arg(long)]
+    pub channels: Option<u16>,
+    /// Sample rate in Hz (default: the config's audio.rate, 48000).
+    #[arg(long)]
+    pub rate: Option<u32>,
     /// Sample format: 16, 24, 32 or 32f (sim default 24; a device's default is the first of
     /// the config's audio.formats it accepts).
     #[arg(long, value_parser = parse_bits)]
@@ -32,7 +32,7 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// Checks the device names given, and `--channels` and `--rate` against what Capstan
-    /// records.
+    /// records (the config's own are checked when it is read).
     pub fn check(&self) -> Result<(), String> {
         for (opt, name) in [("--device", &self.device), ("--monitor", &self.monitor)] {
             if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
@@ -41,31 +41,45 @@ impl InputArgs {
                 ));
             }
         }
-        check_channels(self.channels)?;
-        if !(44_100..=192_000).contains(&self.rate) {
+        if let Some(channels) = self.channels {
+            check_channels(channels)?;
+        }
+        if let Some(rate) = self.rate.filter(|r| !(44_100..=192_000).contains(r)) {
             return Err(format!(
-                "--rate {}: Capstan records at 44100 to 192000 Hz",
-                self.rate
+                "--rate {rate}: Capstan records at 44100 to 192000 Hz"
             ));
         }
         Ok(())
     }
 
-    /// The sim board's stream: `--bits` or 24-bit.
-    pub fn sim_spec(&self) -> StreamSpec {
+    /// Puts `--channels` and `--rate`, where given, over the config's `audio.channels` and
+    /// `audio.rate`, which the rest of the command reads.
+    pub fn apply(&self, cfg: &mut Config) {
+        if let Some(c) = self.channels {
+            cfg.audio.channels = c;
+        }
+        if let Some(r) = self.rate {
+            cfg.audio.rate = r;
+        }
+    }
+
+    /// The sim board's stream: the config's channels and rate (after [`Self::apply`]), and
+    /// `--bits` or 24-bit.
+    pub fn sim_spec(&self, cfg: &Config) -> StreamSpec {
         StreamSpec {
-            channels: self.channels,
-            rate: self.rate,
+            channels: cfg.audio.channels,
+            rate: cfg.audio.rate,
             format: self.bits.unwrap_or(SampleFormat::I24),
         }
     }
 
-    /// What to ask the capture device for: the wire formats from `--bits` or the config, the
-    /// period and buffer from the config.
+    /// What to ask the capture device for: the config's channels and rate (after
+    /// [`Self::apply`]), the wire formats from `--bits` or the config, the period and buffer
+    /// from the config.
     pub fn hw_request(&self, cfg: &Config) -> HwRequest {
         HwRequest {
-            channels: self.channels,
-            rate: self.rate,
+            channels: cfg.audio.channels,
+            rate: cfg.audio.rate,
             formats: device_formats(self.bits, cfg),
             period_frames: cfg.recorder.period_frames,
             periods: cfg.audio.periods,

@@ -179,7 +179,8 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), a.input.channels) {
+    a.input.apply(&mut cfg);
+    if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), cfg.audio.channels) {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
@@ -189,12 +190,12 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     }
     if let Some(s) = a
         .seconds
-        .filter(|&s| frames_of(Some(s), a.input.rate) == Some(0))
+        .filter(|&s| frames_of(Some(s), cfg.audio.rate) == Some(0))
     {
         eprintln!(
             "capstan: --seconds {s} is less than one frame at {} Hz: record at least {:.6} s",
-            a.input.rate,
-            1.0 / f64::from(a.input.rate)
+            cfg.audio.rate,
+            1.0 / f64::from(cfg.audio.rate)
         );
         return ExitCode::from(2);
     }
@@ -255,7 +256,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             record(source, Some(monitor), req, mem)
         }
         None if a.sim => {
-            let spec = a.input.sim_spec();
+            let spec = a.input.sim_spec(&cfg);
             let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
                 Ok(s) => s,
                 Err(e) => {

@@ -89,6 +89,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
+    a.input.apply(&mut cfg);
     if let Err(e) = super::args::check_seconds(a.seconds) {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
@@ -191,7 +192,7 @@ fn sim_board(a: &RunArgs, cfg: &Config) -> (Board, AudioInput) {
         screen: Some(Box::new(screen)),
     };
     let input = AudioInput::Sim {
-        spec: a.input.sim_spec(),
+        spec: a.input.sim_spec(cfg),
         signal: a.signal,
         period_frames: cfg.recorder.period_frames,
         fast: a.fast,
