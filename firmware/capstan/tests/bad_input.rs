@@ -3,7 +3,8 @@
 //! cannot take a take, a ring that does not fit in memory, take numbers already used. Each is
 //! refused before anything is recorded (exit 2, no take folder) with a message that says what to
 //! change, or, for used take numbers, recorded under the next free number without touching what
-//! is there.
+//! is there. The box (`capstan run`) given a config with a mistake and a fallback starts on the
+//! fallback and shows the error instead of staying dark.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -328,4 +329,32 @@ fn a_take_number_used_only_as_a_file_is_skipped() {
     let o = record(d.path(), &[], &[]);
     assert_eq!(take_dir(&o), d.path().join("S01-T002"));
     assert_eq!(std::fs::read(d.path().join("S01-T001")).unwrap(), b"keep");
+}
+
+#[test]
+fn the_box_runs_on_its_fallback_config_and_shows_the_error() {
+    let d = tempfile::tempdir().unwrap();
+    let (bad, good) = (d.path().join("bad.toml"), d.path().join("good.toml"));
+    std::fs::write(&bad, "scene = \"Gig\"\n[audio]\nchanels = 8\n").unwrap();
+    std::fs::write(&good, "scene = \"Fallback\"\n").unwrap();
+    let out = d.path().join("takes");
+    let run = |fallback: &[&str]| {
+        let mut args = vec!["--config", bad.to_str().unwrap(), "run", "--sim"];
+        args.extend(fallback);
+        args.extend(["--seconds", "1", "--out", out.to_str().unwrap()]);
+        capstan(&args)
+    };
+    // Without a fallback: refused, as any command with a broken config.
+    refused(&run(&[]), &["line 3: unknown field `chanels`"]);
+    let o = run(&["--fallback-config", good.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(e.contains("line 3: unknown field `chanels`"), "{e}");
+    assert!(e.contains("until the file is mended"), "{e}");
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(screen.contains("Config error line 3"), "{screen}");
+    assert!(
+        screen.contains("Fallback-T001"),
+        "the fallback's scene: {screen}"
+    );
 }

@@ -263,6 +263,7 @@ fn a_failing_display_or_led_does_not_end_the_take() {
         until: Some(ms(1500)),
         pace: true,
         quit: Arc::new(AtomicBool::new(false)),
+        config_error: None,
     };
     let takes = App::new(options, board).run().unwrap();
     assert_eq!(takes.len(), 1);

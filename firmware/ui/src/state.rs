@@ -155,6 +155,9 @@ pub enum Alert {
     NoInterface(String),
     /// The audio interface (its name) is held by another program.
     DeviceBusy(String),
+    /// The box's config file could not be read (where: "line 7", or empty): the box runs on
+    /// its default config until the file is mended.
+    ConfigError(String),
     /// The monitor's playback device (its name) could not be opened: takes record, but
     /// nothing plays in the headphones.
     MonitorOff(String),
@@ -176,7 +179,8 @@ impl Alert {
             Alert::CardNearlyFull { .. }
             | Alert::Temperature { .. }
             | Alert::BufferFilling(_)
-            | Alert::MonitorOff(_) => Severity::Warning,
+            | Alert::MonitorOff(_)
+            | Alert::ConfigError(_) => Severity::Warning,
             Alert::CardTooSlow
             | Alert::Xruns(_)
             | Alert::DiskFull
@@ -198,6 +202,7 @@ impl Alert {
             Alert::DeviceFailed(_) => "Device failed",
             Alert::NoInterface(_) => "No interface",
             Alert::DeviceBusy(_) => "Device busy",
+            Alert::ConfigError(_) => "Config error",
             Alert::MonitorOff(_) => "No monitor",
         }
     }
@@ -216,6 +221,7 @@ impl Alert {
             | Alert::NoInterface(name)
             | Alert::DeviceBusy(name)
             | Alert::MonitorOff(name) => name.clone(),
+            Alert::ConfigError(line) => line.clone(),
         }
     }
 }
@@ -239,6 +245,7 @@ mod tests {
             Alert::MonitorOff("hw:1,0".into()),
             Alert::NoInterface("hw:USB".into()),
             Alert::DeviceBusy("hw:USB".into()),
+            Alert::ConfigError("line 12".into()),
         ];
         for alert in &alerts {
             assert!(alert.title().len() <= 15, "{}", alert.title());
@@ -255,6 +262,9 @@ mod tests {
         // No input, no takes.
         assert_eq!(alerts[8].severity(), Severity::Critical);
         assert_eq!(alerts[9].severity(), Severity::Critical);
+        // The box records, on its default config.
+        assert_eq!(alerts[10].severity(), Severity::Warning);
+        assert_eq!(alerts[10].detail(), "line 12");
     }
 
     #[test]

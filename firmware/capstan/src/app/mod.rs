@@ -91,6 +91,9 @@ pub struct AppOptions {
     pub pace: bool,
     /// Set to end the loop (Ctrl-C); a running take is closed first.
     pub quit: Arc<AtomicBool>,
+    /// Why the box's own config could not be read, when it runs on a fallback instead: shown
+    /// on the display until the box starts with a config that reads.
+    pub config_error: Option<String>,
 }
 
 /// The box.
@@ -168,6 +171,9 @@ impl App {
     /// Runs the loop until [`AppOptions::until`] or [`AppOptions::quit`]; returns every take
     /// recorded, oldest first.
     pub fn run(mut self) -> Result<Vec<TakeReport>, AppError> {
+        if let Some(e) = &self.options.config_error {
+            tracing::error!("{e}");
+        }
         // A missing input is reported here, shown, and opened once it is there.
         let _ = self.open_input();
         let mut service = notify::ServiceNotify::from_env();
@@ -276,6 +282,7 @@ impl App {
                 free,
                 fault: self.fault,
                 monitor_off: self.input.is_some() && self.monitor_off.is_some(),
+                config_error: self.options.config_error.as_deref(),
                 input_fault: match &self.input {
                     None => self.input_error.as_ref().map(|e| e.fault),
                     Some(_) => None,

@@ -43,6 +43,8 @@ pub struct View<'a> {
     pub monitor_off: bool,
     /// Why the box has no input, while it waits for one.
     pub input_fault: Option<InputFault>,
+    /// Why the box's config could not be read (it runs on its fallback).
+    pub config_error: Option<&'a str>,
 }
 
 /// Keeps what the status needs from one refresh to the next: peak holds, clip marks and the
@@ -180,6 +182,10 @@ impl StatusBoard {
         {
             ui.alerts.push(Alert::MonitorOff(m.clone()));
         }
+        if let Some(e) = view.config_error {
+            ui.alerts.push(Alert::ConfigError(line_of(e)));
+            warnings.caution_since.get_or_insert(now);
+        }
         match view.fault {
             Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
             Some(EngineFault::DeviceFailed) => {
@@ -194,6 +200,22 @@ impl StatusBoard {
             None => {}
         }
         ui.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity()));
+    }
+}
+
+/// "line N" of a config error that names its line, else "".
+fn line_of(error: &str) -> String {
+    let Some(at) = error.find("line ") else {
+        return String::new();
+    };
+    let digits: String = error[at + 5..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        String::new()
+    } else {
+        format!("line {digits}")
     }
 }
 
@@ -295,6 +317,7 @@ mod tests {
             fault,
             monitor_off,
             input_fault,
+            config_error: None,
         };
         board.refresh(&mut ui, &mut Warnings::default(), view, Duration::ZERO);
         ui.alerts
@@ -330,6 +353,18 @@ mod tests {
         for (why, want) in cases {
             assert_eq!(alerts(&input, failed, false, why), [want]);
         }
+    }
+
+    #[test]
+    fn a_config_error_shows_the_line_it_names() {
+        assert_eq!(
+            line_of("config file /boot/firmware/capstan.toml: line 12: unknown field `chanels`"),
+            "line 12"
+        );
+        assert_eq!(
+            line_of("cannot read the config file x: Permission denied"),
+            ""
+        );
     }
 
     #[test]

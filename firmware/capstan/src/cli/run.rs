@@ -59,6 +59,10 @@ pub struct RunArgs {
     /// Quit after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
+    /// A config to run with when the one given cannot be read (a mistake in the card's
+    /// capstan.toml): the box starts on it and shows the error, instead of staying dark.
+    #[arg(long)]
+    pub fallback_config: Option<PathBuf>,
 }
 
 fn parse_rec_again(s: &str) -> Result<RecAgain, String> {
@@ -71,12 +75,29 @@ fn parse_rec_again(s: &str) -> Result<RecAgain, String> {
 
 /// Runs `capstan run`.
 pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
-    let mut cfg = match super::record::load_config(config_path) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("capstan: {e}");
-            return ExitCode::from(2);
-        }
+    let (mut cfg, config_error) = match super::record::load_config(config_path) {
+        Ok(c) => (c, None),
+        Err(e) => match a.fallback_config.as_deref() {
+            Some(fallback) => match super::record::load_config(Some(fallback)) {
+                Ok(c) => {
+                    let e = format!(
+                        "{e}; the box runs on {} until the file is mended",
+                        fallback.display()
+                    );
+                    eprintln!("capstan: {e}");
+                    (c, Some(e))
+                }
+                Err(f) => {
+                    eprintln!("capstan: {e}");
+                    eprintln!("capstan: and the fallback: {f}");
+                    return ExitCode::from(2);
+                }
+            },
+            None => {
+                eprintln!("capstan: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
     if let Some(s) = a.scene.clone() {
         cfg.scene = s;
@@ -155,6 +176,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
         until,
         pace: false,
         quit,
+        config_error,
     };
     match App::new(options, board).run() {
         Ok(takes) => {

@@ -99,6 +99,7 @@ pub fn box_options(config: Config, out: PathBuf, until: u64, rec_again: RecAgain
         until: Some(ms(until)),
         pace: true,
         quit: Arc::new(AtomicBool::new(false)),
+        config_error: None,
     }
 }
 
