@@ -119,6 +119,9 @@ pub struct App {
     /// When to try the monitor's device again, while the input runs without it (see
     /// [`App::wait_for_monitor`]).
     monitor_retry_at: Option<Duration>,
+    /// Why the monitor was off when a retry that found its device still could not play it:
+    /// not tried every 2 s again for that reason.
+    monitor_gave_up: Option<String>,
     /// Why the input last failed to open (logged once per reason while the box waits for it).
     input_error: Option<StartError>,
     /// Why the running input's monitor is off (its playback device did not open), if it is.
@@ -159,6 +162,7 @@ impl App {
             fault: None,
             reopen_at: None,
             monitor_retry_at: None,
+            monitor_gave_up: None,
             input_error: None,
             monitor_off: None,
             message: None,

@@ -97,9 +97,11 @@ impl App {
     /// While the input runs without its monitor and the box neither records nor plays: tries
     /// the monitor's device every [`REOPEN_INTERVAL`], and once it opens (plugged in, switched
     /// on, or let go by another program), starts the input again with it. The pre-roll kept
-    /// so far goes with the restart.
+    /// so far goes with the restart. A device that opens alone but still not with the input
+    /// is not tried again for the same reason, so the input is not restarted in a loop.
     pub(super) fn wait_for_monitor(&mut self, now: Duration) {
         let waiting = self.monitor_off.is_some()
+            && self.monitor_off != self.monitor_gave_up
             && self.input.as_ref().is_some_and(|i| i.is_running())
             && self.recording.is_none()
             && self.playing.is_none();
@@ -120,6 +122,13 @@ impl App {
             input.stop();
         }
         let _ = self.open_input();
+        if self.monitor_off.is_some() {
+            tracing::warn!(
+                "the monitor's device opens alone but not with the input; it is tried again \
+                 whenever the input opens (after PLAY, or after the interface comes back)"
+            );
+            self.monitor_gave_up = self.monitor_off.clone();
+        }
     }
 
     /// Opens the input again after PLAY had it closed.
