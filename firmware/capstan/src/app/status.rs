@@ -148,11 +148,11 @@ impl StatusBoard {
             .free
             .and_then(|free| capstan_ui::remaining_record_time(free, rate));
         ui.alerts.clear();
+        // A caution that lasts blinks the warning LED from when it began.
+        let mut caution = false;
         if let Some(left) = ui.remaining.filter(|&left| left < NEARLY_FULL) {
             ui.alerts.push(Alert::CardNearlyFull { remaining: left });
-            warnings.caution_since.get_or_insert(now);
-        } else {
-            warnings.caution_since = None;
+            caution = true;
         }
         if self.drop_runs > 0 {
             ui.alerts.push(Alert::CardTooSlow);
@@ -162,7 +162,7 @@ impl StatusBoard {
             .filter(|&h| h > BUFFER_WARNING_PERCENT)
         {
             ui.alerts.push(Alert::BufferFilling(high));
-            warnings.caution_since.get_or_insert(now);
+            caution = true;
         }
         if let Some(xruns) = view.recording.map(|r| r.xruns()).filter(|&x| x > 0) {
             ui.alerts.push(Alert::Xruns(xruns));
@@ -184,8 +184,12 @@ impl StatusBoard {
         }
         if let Some(e) = view.config_error {
             ui.alerts.push(Alert::ConfigError(line_of(e)));
-            warnings.caution_since.get_or_insert(now);
+            caution = true;
         }
+        warnings.caution_since = match caution {
+            true => warnings.caution_since.or(Some(now)),
+            false => None,
+        };
         match view.fault {
             Some(EngineFault::DiskFull) => ui.alerts.push(Alert::DiskFull),
             Some(EngineFault::DeviceFailed) => {
@@ -352,6 +356,36 @@ mod tests {
         ];
         for (why, want) in cases {
             assert_eq!(alerts(&input, failed, false, why), [want]);
+        }
+    }
+
+    #[test]
+    fn a_lasting_caution_blinks_from_when_it_began() {
+        let transport =
+            Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
+        let input = device_input();
+        let mut board = StatusBoard::new(vec!["In01".into(), "In02".into()]);
+        let (mut ui, mut warnings) = (UiState::default(), Warnings::default());
+        for (ms, config_error) in [
+            (0, Some("line 3: x")),
+            (700, Some("line 3: x")),
+            (900, None),
+        ] {
+            let view = View {
+                transport: &transport,
+                recording: None,
+                meters: None,
+                scene: "S01",
+                input: &input,
+                free: None,
+                fault: None,
+                monitor_off: false,
+                input_fault: None,
+                config_error,
+            };
+            board.refresh(&mut ui, &mut warnings, view, Duration::from_millis(ms));
+            let want = config_error.map(|_| Duration::ZERO);
+            assert_eq!(warnings.caution_since, want, "at {ms} ms");
         }
     }
 
