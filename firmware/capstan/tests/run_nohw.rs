@@ -56,6 +56,46 @@ fn run_without_hardware_lists_what_is_missing() {
     );
 }
 
+/// A config naming parts the box does not have (here a Pi 4 board on a machine without one)
+/// with a fallback that names the right ones: the box runs on the fallback and says why.
+#[test]
+fn a_config_naming_missing_parts_runs_the_box_on_its_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, _) = write_config(dir.path(), "pi4", "fb-capstan-test", "");
+    let fallback_dir = dir.path().join("fallback");
+    std::fs::create_dir(&fallback_dir).unwrap();
+    let (fallback, takes) = write_config(
+        &fallback_dir,
+        "sim",
+        "none",
+        "[audio]\ndevice = \"hw:CapstanNoSuchCard,0\"\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .arg("--fallback-config")
+        .arg(&fallback)
+        .args(["--seconds", "1.5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for said in [
+        "cannot run the box on the pi4 board",
+        "the config names parts the box does not have (buttons:",
+        &format!(
+            "the box runs on {} until the config is mended",
+            fallback.display()
+        ),
+        // The fallback's board runs: it waits for its interface.
+        "no audio input: the audio device hw:CapstanNoSuchCard,0 is opened as soon as it is there",
+    ] {
+        assert!(stderr.contains(said), "{said:?} not in: {stderr}");
+    }
+    assert!(!takes.exists(), "nothing recorded");
+}
+
 /// A box whose buttons, LEDs and display are there but whose audio interface is not (yet)
 /// plugged in starts anyway: it says so, blinks its warning LED, refuses REC in words and
 /// keeps trying the device, instead of exiting and staying dark until the next power-on.

@@ -59,8 +59,9 @@ pub struct RunArgs {
     /// Quit after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<f64>,
-    /// A config to run with when the one given cannot be read (a mistake in the card's
-    /// capstan.toml): the box starts on it and shows the error, instead of staying dark.
+    /// A config to run with when the one given cannot be read or names parts the box does not
+    /// have (a mistake in the card's capstan.toml): the box starts on it and shows the error,
+    /// instead of staying dark.
     #[arg(long)]
     pub fallback_config: Option<PathBuf>,
 }
@@ -75,7 +76,7 @@ fn parse_rec_again(s: &str) -> Result<RecAgain, String> {
 
 /// Runs `capstan run`.
 pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
-    let (mut cfg, config_error) = match super::record::load_config(config_path) {
+    let (mut cfg, mut config_error) = match super::record::load_config(config_path) {
         Ok(c) => (c, None),
         Err(e) => match a.fallback_config.as_deref() {
             Some(fallback) => match super::record::load_config(Some(fallback)) {
@@ -99,40 +100,11 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
             }
         },
     };
-    if let Some(s) = a.scene.clone() {
-        cfg.scene = s;
-    }
-    if let Err(e) = cfg.check() {
+    if let Err(e) = prepare(&mut cfg, &a) {
         eprintln!("capstan: {e}");
         return ExitCode::from(2);
     }
-    if let Err(e) = a.input.check() {
-        eprintln!("capstan: {e}");
-        return ExitCode::from(2);
-    }
-    a.input.apply(&mut cfg);
-    if let Err(e) = super::args::check_seconds(a.seconds) {
-        eprintln!("capstan: {e}");
-        return ExitCode::from(2);
-    }
-    let until = a.seconds.map(Duration::from_secs_f64);
-    let config_given = config_path.is_some() || Path::new(crate::config::DEFAULT_PATH).exists();
-    let out = match &a.out {
-        Some(o) => o.clone(),
-        None if a.sim && !config_given => PathBuf::from("takes"),
-        None => cfg.board.takes.clone(),
-    };
-    let opened = if a.sim {
-        Ok(sim_board(&a, &cfg))
-    } else {
-        crate::app::open_board(
-            &cfg,
-            a.input.device.clone(),
-            a.input.monitor.clone(),
-            a.input.hw_request(&cfg),
-        )
-    };
-    let (board, input) = match opened {
+    let (board, input) = match open(&cfg, &a) {
         Ok(x) => x,
         Err(missing) => {
             eprintln!(
@@ -142,9 +114,37 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
             for m in &missing {
                 eprintln!("  - {m}");
             }
-            eprintln!("(on a desktop, `capstan run --sim` runs the box without hardware)");
-            return ExitCode::from(2);
+            // A config naming parts the box does not have: its fallback may name the right
+            // ones (the card image's default names the box's own).
+            let fallback = (a.fallback_config.as_deref())
+                .filter(|_| config_error.is_none())
+                .and_then(|f| open_fallback(f, &a).map(|x| (f, x)));
+            match fallback {
+                Some((f, (fallback_cfg, opened))) => {
+                    let e = format!(
+                        "the config names parts the box does not have ({}); the box runs on {} \
+                         until the config is mended",
+                        missing.join("; "),
+                        f.display()
+                    );
+                    eprintln!("capstan: {e}");
+                    config_error = Some(e);
+                    cfg = fallback_cfg;
+                    opened
+                }
+                None => {
+                    eprintln!("(on a desktop, `capstan run --sim` runs the box without hardware)");
+                    return ExitCode::from(2);
+                }
+            }
         }
+    };
+    let until = a.seconds.map(Duration::from_secs_f64);
+    let config_given = config_path.is_some() || Path::new(crate::config::DEFAULT_PATH).exists();
+    let out = match &a.out {
+        Some(o) => o.clone(),
+        None if a.sim && !config_given => PathBuf::from("takes"),
+        None => cfg.board.takes.clone(),
     };
     // After a power cut: bring the takes left behind up to date before recording anything.
     crate::recorder::recovery::recover_at_start(&out);
@@ -194,6 +194,51 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Puts the command line over `cfg` (scene, channels, rate) and checks both.
+fn prepare(cfg: &mut Config, a: &RunArgs) -> Result<(), String> {
+    if let Some(s) = a.scene.clone() {
+        cfg.scene = s;
+    }
+    cfg.check()?;
+    a.input.check()?;
+    a.input.apply(cfg);
+    super::args::check_seconds(a.seconds)
+}
+
+/// Opens the board `cfg` names (or the sim board): its parts, or the list of those missing.
+fn open(cfg: &Config, a: &RunArgs) -> Result<(Board, AudioInput), Vec<String>> {
+    if a.sim {
+        Ok(sim_board(a, cfg))
+    } else {
+        crate::app::open_board(
+            cfg,
+            a.input.device.clone(),
+            a.input.monitor.clone(),
+            a.input.hw_request(cfg),
+        )
+    }
+}
+
+/// The fallback config at `path` and the board it names, when both are there (what is wrong
+/// with them is said on standard error).
+fn open_fallback(path: &Path, a: &RunArgs) -> Option<(Config, (Board, AudioInput))> {
+    let read = super::record::load_config(Some(path)).map_err(|e| e.to_string());
+    let cfg = read
+        .and_then(|mut c| prepare(&mut c, a).map(|()| c))
+        .inspect_err(|e| eprintln!("capstan: the fallback: {e}"))
+        .ok()?;
+    let opened = open(&cfg, a)
+        .inspect_err(|missing| {
+            eprintln!(
+                "capstan: the fallback {} cannot run the box either: {}",
+                path.display(),
+                missing.join("; ")
+            )
+        })
+        .ok()?;
+    Some((cfg, opened))
 }
 
 /// The sim board: keys on standard input, LEDs on standard error, the display on standard
