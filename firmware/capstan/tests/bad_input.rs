@@ -299,6 +299,44 @@ fn a_read_only_output_folder_is_refused() {
 }
 
 #[test]
+fn a_card_too_full_for_a_take_is_refused_without_a_take_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let small = d.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        eprintln!("skipped: a 300 KB card (tmpfs in a mount namespace) needs root");
+        return;
+    }
+    let args = [
+        "record",
+        "--sim",
+        "--fast",
+        "--seconds",
+        "0.5",
+        "--channels",
+        "8",
+    ];
+    let o = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(r#"mount -t tmpfs -o size=300k none "$1" && shift && exec "$@""#)
+        .args(["sh", small.to_str().unwrap(), env!("CARGO_BIN_EXE_capstan")])
+        .args(args)
+        .args(["--out", small.to_str().unwrap()])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    if !stderr(&o).contains("capstan:") {
+        eprintln!("skipped: no tmpfs mount here: {}", stderr(&o));
+        return;
+    }
+    refused(
+        &o,
+        &["DISK FULL: 0.", "no take was started", "use a bigger card"],
+    );
+}
+
+#[test]
 fn a_used_take_number_is_never_overwritten() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use capstan::config::Config;
 use capstan::recorder::mirror::faults::{self, MediumFault, Op};
-use capstan::recorder::{record_take_live, LiveTake, TakeReport, TakeRequest};
+use capstan::recorder::{record_take_live, LiveTake, RecordError, TakeReport, TakeRequest};
 use capstan_board::audio::{Signal, SimSource, StreamSpec};
 use capstan_bwf::{reader, verify, SampleFormat};
 
@@ -28,6 +28,22 @@ fn record(card: &Path, mirror: &Path, seconds: u64) -> (TakeReport, LiveTake) {
 
 /// As [`record`], with or without a mirror.
 fn record_to(card: &Path, mirror: Option<&Path>, seconds: u64) -> (TakeReport, LiveTake) {
+    let live = LiveTake::new();
+    let report = start_with(card, mirror, seconds, &live).expect("the take starts");
+    (report, live)
+}
+
+/// As [`record_to`], giving back why the take could not start.
+fn start_take(card: &Path, mirror: Option<&Path>, seconds: u64) -> Result<TakeReport, RecordError> {
+    start_with(card, mirror, seconds, &LiveTake::new())
+}
+
+fn start_with(
+    card: &Path,
+    mirror: Option<&Path>,
+    seconds: u64,
+    live: &LiveTake,
+) -> Result<TakeReport, RecordError> {
     let mut config = Config::default();
     config.recorder.mirror = mirror.map(Path::to_path_buf);
     config.recorder.commit_interval = 0.0;
@@ -46,10 +62,7 @@ fn record_to(card: &Path, mirror: Option<&Path>, seconds: u64) -> (TakeReport, L
         audio: Default::default(),
         tracks: None,
     };
-    let live = LiveTake::new();
-    let report = record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), &live)
-        .expect("the take starts");
-    (report, live)
+    record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), live)
 }
 
 fn wavs(dir: &Path) -> Vec<PathBuf> {
@@ -246,7 +259,7 @@ fn when_the_last_medium_fails_the_take_stops_as_without_a_mirror() {
 }
 
 #[test]
-fn a_card_below_the_reserve_at_rec_closes_the_take_at_once_and_says_why() {
+fn a_card_below_the_reserve_at_rec_makes_no_take_and_says_disk_full() {
     let card = tempfile::tempdir().unwrap();
     faults::inject(
         card.path(),
@@ -255,23 +268,17 @@ fn a_card_below_the_reserve_at_rec_closes_the_take_at_once_and_says_why() {
             ..Default::default()
         },
     );
-    let (r, _) = record_to(card.path(), None, 3);
+    let started = start_take(card.path(), None, 3);
     faults::clear(card.path());
-    let failure = r.failure.expect("the take stopped");
-    assert!(failure.contains("DISK FULL: 1.0 MB left"), "{failure}");
-    assert_eq!(r.frames, 0, "nothing written past the reserve");
-    let files = wavs(&r.dir);
-    assert_eq!(files.len(), usize::from(CHANNELS));
-    for p in files {
-        let w = reader::read(&p).unwrap();
-        assert_eq!(verify::structure(&w), Vec::<String>::new());
-        assert_eq!(w.frames(), 0);
-        let note = w.ixml.map(|x| x.note).unwrap_or_default();
-        assert!(
-            note.contains("TAKE STOPPED EARLY: DISK FULL: 1.0 MB left"),
-            "{note}"
-        );
+    match started {
+        Err(RecordError::DiskFull(why)) => {
+            assert!(why.contains("DISK FULL: 1.0 MB left"), "{why}");
+            assert!(why.contains("no take was started"), "{why}")
+        }
+        other => panic!("a take on a full card: {:?}", other.map(|r| r.dir)),
     }
+    let left: Vec<_> = std::fs::read_dir(card.path()).unwrap().collect();
+    assert!(left.is_empty(), "no take folder of empty files: {left:?}");
 }
 
 #[test]

@@ -159,6 +159,8 @@ pub(super) fn fault_of(report: &Result<TakeReport, AppError>) -> EngineFault {
             // The source ended on its own: the device went away.
             (_, None) => EngineFault::DeviceFailed,
         },
+        // The card had no room for the take's reserve: no take was made.
+        Err(AppError::Record(crate::recorder::RecordError::DiskFull(_))) => EngineFault::DiskFull,
         Err(_) => EngineFault::WriteFailed,
     }
 }

@@ -415,7 +415,11 @@ fn record<S: CaptureSource + 'static>(
                 ExitCode::SUCCESS
             }
         }
-        Err(e @ (RecordError::TakeFolder { .. } | RecordError::OutFolder(_))) => {
+        Err(
+            e @ (RecordError::TakeFolder { .. }
+            | RecordError::OutFolder(_)
+            | RecordError::DiskFull(_)),
+        ) => {
             // Nothing was recorded: the same refusal as a bad path.
             eprintln!("capstan: {e}");
             ExitCode::from(2)

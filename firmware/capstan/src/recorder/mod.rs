@@ -83,6 +83,10 @@ pub enum RecordError {
     /// The audio thread could not be started.
     #[error("cannot start the audio thread: {0}")]
     Thread(std::io::Error),
+    /// The card has less room than a take keeps in reserve: no take was made (the message
+    /// says how much there is and what to do).
+    #[error("{0}")]
+    DiskFull(String),
 }
 
 /// What a take came to.

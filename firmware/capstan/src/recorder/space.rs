@@ -24,9 +24,18 @@ pub fn reserve_bytes(bytes_per_second: u64, seconds: f64, files: usize) -> u64 {
 
 /// The message when the reserve is reached.
 pub fn disk_full(dir: &Path, free: u64, reserve: u64) -> String {
+    full(dir, free, reserve, "the take was closed here")
+}
+
+/// The message when the card is below the reserve at REC, before any take is made.
+pub fn no_room(dir: &Path, free: u64, reserve: u64) -> String {
+    full(dir, free, reserve, "no take was started")
+}
+
+fn full(dir: &Path, free: u64, reserve: u64, what: &str) -> String {
     format!(
         "DISK FULL: {:.1} MB left on the card holding {}, less than the {:.1} MB a take keeps to \
-         close its files safely; the take was closed here. Free some space or use a bigger card.",
+         close its files safely; {what}. Free some space or use a bigger card.",
         free as f64 / 1e6,
         dir.display(),
         reserve as f64 / 1e6

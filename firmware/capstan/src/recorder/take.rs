@@ -68,6 +68,20 @@ impl OpenTake {
         live: &LiveTake,
     ) -> Result<OpenTake, RecordError> {
         let cfg = &req.config;
+        let inputs = written_inputs(req.tracks.as_deref(), usize::from(spec.channels));
+        let files = match cfg.recorder.layout {
+            Layout::Mono => inputs.len(),
+            Layout::Poly => 1,
+        };
+        // A card already below the reserve: no take folder of empty files, but DISK FULL.
+        let reserve = take_reserve(spec, cfg, files);
+        let free = (mirror::faults::of_folder(&req.out).and_then(|f| f.free_bytes(0)))
+            .or_else(|| space::free_bytes(&req.out));
+        if let Some(free) = free.filter(|&free| free < reserve) {
+            return Err(RecordError::DiskFull(space::no_room(
+                &req.out, free, reserve,
+            )));
+        }
         let (take, mirror_dir) =
             mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene)?;
         let wav = WavSpec {
@@ -75,7 +89,6 @@ impl OpenTake {
             sample_rate: spec.rate,
             format: spec.format,
         };
-        let inputs = written_inputs(req.tracks.as_deref(), usize::from(spec.channels));
         let groups: Vec<(PathBuf, std::ops::Range<usize>)> = match cfg.recorder.layout {
             Layout::Mono => inputs
                 .iter()
@@ -177,11 +190,7 @@ impl OpenTake {
             Duration::from_secs_f64(cfg.recorder.period_frames as f64 / f64::from(spec.rate))
                 .clamp(Duration::from_millis(10), Duration::from_millis(50));
         let mut last_commit = Instant::now();
-        let reserve = space::reserve_bytes(
-            fb as u64 * u64::from(spec.rate),
-            2.0 * cfg.recorder.commit_interval + 1.0,
-            ixmls.len(),
-        );
+        let reserve = take_reserve(spec, cfg, ixmls.len());
         let mut losses = TakeLosses::default();
         let events_lost0 = stats.events_lost.load(Ordering::Relaxed);
         let take_stats = &live.stats;
@@ -421,6 +430,17 @@ fn written_inputs(asked: Option<&[usize]>, channels: usize) -> Vec<usize> {
         inputs = (0..channels).collect();
     }
     inputs
+}
+
+/// The room a take of `files` files of `spec` keeps free on its card (see
+/// [`space::reserve_bytes`]): two commit intervals and a second of audio, and each file's
+/// headers.
+fn take_reserve(spec: StreamSpec, cfg: &crate::config::Config, files: usize) -> u64 {
+    space::reserve_bytes(
+        spec.frame_bytes() as u64 * u64::from(spec.rate),
+        2.0 * cfg.recorder.commit_interval + 1.0,
+        files,
+    )
 }
 
 #[cfg(test)]

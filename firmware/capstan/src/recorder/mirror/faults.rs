@@ -76,7 +76,11 @@ pub fn clear(folder: &Path) {
 
 /// The fault of the folder holding the take folder `take_dir`.
 pub(crate) fn lookup(take_dir: &Path) -> Option<MediumFault> {
-    let folder = take_dir.parent()?;
+    of_folder(take_dir.parent()?)
+}
+
+/// The fault of `folder`, a folder takes are recorded to.
+pub(crate) fn of_folder(folder: &Path) -> Option<MediumFault> {
     faults()
         .iter()
         .find(|(p, _)| p == folder)
