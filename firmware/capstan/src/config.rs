@@ -271,18 +271,8 @@ impl Config {
                 a.priority
             ));
         }
-        if !(1..=64).contains(&a.channels) {
-            return Err(format!(
-                "audio.channels = {}: Capstan records 1 to 64 channels",
-                a.channels
-            ));
-        }
-        if !(44_100..=192_000).contains(&a.rate) {
-            return Err(format!(
-                "audio.rate = {}: Capstan records at 44100 to 192000 Hz",
-                a.rate
-            ));
-        }
+        check_channels(&format!("audio.channels = {}", a.channels), a.channels)?;
+        check_rate(&format!("audio.rate = {}", a.rate), a.rate)?;
         if a.formats.is_empty() {
             return Err("audio.formats is empty: list at least one, e.g. [\"S32_LE\"]".into());
         }
@@ -322,6 +312,24 @@ impl Config {
     /// The commit interval as a duration.
     pub fn commit_interval(&self) -> Duration {
         Duration::from_secs_f64(self.recorder.commit_interval)
+    }
+}
+
+/// Checks a channel count against what Capstan records (1 to 64); the message starts with
+/// `named`, where the count came from (`audio.channels = 0`, `--channels 0`).
+pub fn check_channels(named: &str, channels: u16) -> Result<(), String> {
+    match (1..=64).contains(&channels) {
+        true => Ok(()),
+        false => Err(format!("{named}: Capstan records 1 to 64 channels")),
+    }
+}
+
+/// Checks a sample rate against what Capstan records (44100 to 192000 Hz); the message starts
+/// with `named`, where the rate came from.
+pub fn check_rate(named: &str, rate: u32) -> Result<(), String> {
+    match (44_100..=192_000).contains(&rate) {
+        true => Ok(()),
+        false => Err(format!("{named}: Capstan records at 44100 to 192000 Hz")),
     }
 }
 

@@ -44,10 +44,8 @@ impl InputArgs {
         if let Some(channels) = self.channels {
             check_channels(channels)?;
         }
-        if let Some(rate) = self.rate.filter(|r| !(44_100..=192_000).contains(r)) {
-            return Err(format!(
-                "--rate {rate}: Capstan records at 44100 to 192000 Hz"
-            ));
+        if let Some(rate) = self.rate {
+            crate::config::check_rate(&format!("--rate {rate}"), rate)?;
         }
         Ok(())
     }
@@ -115,13 +113,7 @@ pub fn device_formats(bits: Option<SampleFormat>, cfg: &Config) -> Vec<DeviceFor
 
 /// Checks `--channels`: Capstan records 1 to 64.
 pub fn check_channels(channels: u16) -> Result<(), String> {
-    if (1..=64).contains(&channels) {
-        Ok(())
-    } else {
-        Err(format!(
-            "--channels {channels}: Capstan records 1 to 64 channels"
-        ))
-    }
+    crate::config::check_channels(&format!("--channels {channels}"), channels)
 }
 
 /// The longest `--seconds`: 31 days (longer runs leave it out and are stopped by hand).
