@@ -75,8 +75,8 @@ impl OpenTake {
         };
         // A card already below the reserve: no take folder of empty files, but DISK FULL.
         let reserve = take_reserve(spec, cfg, files);
-        let free = (mirror::faults::of_folder(&req.out).and_then(|f| f.free_bytes(0)))
-            .or_else(|| space::free_bytes(&req.out));
+        let fault = mirror::faults::of_folder(&req.out);
+        let free = mirror::faults::free_bytes(fault.as_ref(), &req.out, 0);
         if let Some(free) = free.filter(|&free| free < reserve) {
             return Err(RecordError::DiskFull(space::no_room(
                 &req.out, free, reserve,

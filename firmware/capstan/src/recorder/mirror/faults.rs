@@ -79,6 +79,15 @@ pub(crate) fn lookup(take_dir: &Path) -> Option<MediumFault> {
     of_folder(take_dir.parent()?)
 }
 
+/// The free bytes of the file system holding `dir`, or what `fault` says with the take at
+/// `frames`.
+pub(crate) fn free_bytes(fault: Option<&MediumFault>, dir: &Path, frames: u64) -> Option<u64> {
+    match fault.and_then(|f| f.free_bytes(frames)) {
+        Some(free) => Some(free),
+        None => crate::recorder::space::free_bytes(dir),
+    }
+}
+
 /// The fault of `folder`, a folder takes are recorded to.
 pub(crate) fn of_folder(folder: &Path) -> Option<MediumFault> {
     faults()

@@ -9,7 +9,6 @@ use capstan_bwf::writer::WriteError;
 
 use super::faults;
 use crate::recorder::files::TakeFiles;
-use crate::recorder::space;
 
 /// One medium a take is written to, with the take's files on it.
 #[derive(Debug)]
@@ -37,10 +36,7 @@ impl Medium {
 
     /// The medium's free bytes (or what an injected fault says).
     pub(super) fn free_bytes(&self, frames: u64) -> Option<u64> {
-        match self.fault.as_ref().and_then(|f| f.free_bytes(frames)) {
-            Some(free) => Some(free),
-            None => space::free_bytes(&self.dir),
-        }
+        faults::free_bytes(self.fault.as_ref(), &self.dir, frames)
     }
 }
 
