@@ -110,6 +110,8 @@ fn rec_on_a_card_below_the_reserve_shows_card_full() {
     let last = run.terminal.split("\x1b[H").last().unwrap();
     assert!(last.contains("! Card full"), "{last}");
     assert!(!last.contains("Device failed"), "{last}");
+    // The refused take made no folder, so it used up no number.
+    assert!(last.contains("STOP  S01-T001"), "{last}");
 }
 
 #[test]
@@ -122,7 +124,7 @@ fn a_take_that_cannot_start_stops_the_transport_and_says_why() {
     let run = run_box(edges, not_a_folder, 800, RecAgain::Marker);
     assert!(run.takes.is_empty());
     let last = run.terminal.split("\x1b[H").last().unwrap();
-    assert!(last.contains("STOP  S01-T002"), "{last}");
+    assert!(last.contains("STOP  S01-T001"), "{last}");
     assert!(last.contains("! Device failed card"), "{last}");
     assert!(
         last.contains("stopped: writing to the card failed"),

@@ -339,3 +339,32 @@ fn debounced_button_events_become_transport_events() {
     );
     assert_eq!(Event::from_button(e(Action::LongPress)), None);
 }
+
+#[test]
+fn the_next_take_number_is_set_from_the_card_only_while_stopped() {
+    let mut t = armed(RecAgain::Marker);
+    run(&mut t, &[down(Button::Rec, 100)]);
+    assert_eq!(t.next_take(), 2);
+    // While take 1 records its number is given: a number read from the card is not taken.
+    t.set_next_take(1);
+    assert_eq!(t.next_take(), 2);
+    // The take was refused (no folder): stopped, the card says take 1 is still to come.
+    run(
+        &mut t,
+        &[Event::Fault {
+            fault: EngineFault::DiskFull,
+            at: ms(200),
+        }],
+    );
+    assert_eq!(t.state(), State::Stopped);
+    t.set_next_take(1);
+    assert_eq!(t.next_take(), 1);
+    let out = run(&mut t, &[up(Button::Rec, 300), down(Button::Rec, 400)]);
+    assert_eq!(
+        out,
+        [Command::StartTake {
+            take: 1,
+            tracks: ArmedTracks::from_bits(0b1111)
+        }]
+    );
+}

@@ -130,6 +130,9 @@ pub struct App {
     last_draw: Option<Duration>,
     leds_failed: bool,
     takes: Vec<TakeReport>,
+    /// Set when a take ended or could not start: the next take's number is read from the card
+    /// again once the transport is stopped.
+    renumber: bool,
 }
 
 impl App {
@@ -169,6 +172,7 @@ impl App {
             last_draw: None,
             leds_failed: false,
             takes: Vec::new(),
+            renumber: false,
         }
     }
 
@@ -237,6 +241,11 @@ impl App {
             for command in self.transport.handle(event).iter() {
                 self.carry_out(*command, now)?;
             }
+        }
+        if self.renumber && !self.transport.is_recording() {
+            self.renumber = false;
+            let next = next_take_number(&self.options.out, &self.options.config.scene);
+            self.transport.set_next_take(next);
         }
         // A failing LED or display must not end a take: it is logged once and left dark.
         if !self.leds_failed {

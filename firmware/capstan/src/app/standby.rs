@@ -151,6 +151,7 @@ impl App {
     /// transport's fault for a take that ended by itself.
     pub(super) fn end_take(&mut self) -> Option<EngineFault> {
         let r = self.recording.take()?;
+        self.renumber = true;
         let (report, tap) = r.stop();
         self.give_back(tap);
         let fault = super::commands::fault_of(&report);
@@ -195,6 +196,7 @@ impl App {
         }
         if self.input.is_none() {
             if let Err(e) = self.open_input() {
+                self.renumber = true;
                 let fault = Event::Fault {
                     fault: EngineFault::DeviceFailed,
                     at: now,

@@ -71,6 +71,15 @@ impl Transport {
         self.next_take
     }
 
+    /// Sets the number the next take will get: what the card says after a take ended or was
+    /// refused, so a take that made no folder does not use up its number. Ignored while a
+    /// take records, whose number is already given.
+    pub fn set_next_take(&mut self, next_take: u32) {
+        if !self.is_recording() {
+            self.next_take = next_take;
+        }
+    }
+
     /// How far a held STOP has come towards ending the recording, 0 to 1, while it is held; for
     /// a progress bar on the display.
     pub fn stop_progress(&self, now: Duration) -> Option<f32> {
