@@ -293,6 +293,7 @@ impl App {
                 scene: &self.options.config.scene,
                 input: &self.options.input,
                 free,
+                recorder: &self.options.config.recorder,
                 fault: self.fault,
                 monitor_off: self.input.is_some() && self.monitor_off.is_some(),
                 config_error: self.options.config_error.as_deref(),

@@ -7,7 +7,9 @@ use std::time::Duration;
 use capstan_board::leds::Warnings;
 use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
 
+use crate::config::{Layout, RecorderConfig};
 use crate::engine::Meters;
+use crate::recorder::space;
 use crate::transport::{EngineFault, State, Transport};
 
 use super::input::{AudioInput, InputFault};
@@ -37,6 +39,9 @@ pub struct View<'a> {
     pub input: &'a AudioInput,
     /// Free bytes on the card, if known.
     pub free: Option<u64>,
+    /// The record path's settings: the layout and commit interval set the room a take keeps
+    /// in reserve, which the record time left does not count.
+    pub recorder: &'a RecorderConfig,
     /// The fault that stopped the last take, if any.
     pub fault: Option<EngineFault>,
     /// The input runs without its monitor (the playback device did not open).
@@ -144,9 +149,19 @@ impl StatusBoard {
             })
             .collect();
         let rate = data_rate(view.input, armed.count());
+        let files = match view.recorder.layout {
+            Layout::Mono => armed.count() as usize,
+            Layout::Poly => 1,
+        };
+        // A take stops when the card is down to its reserve: the time left ends there too.
+        let reserve = space::take_reserve(
+            data_rate(view.input, u32::from(view.input.channels())),
+            view.recorder.commit_interval,
+            files,
+        );
         ui.remaining = view
             .free
-            .and_then(|free| capstan_ui::remaining_record_time(free, rate));
+            .and_then(|free| capstan_ui::remaining_record_time(free.saturating_sub(reserve), rate));
         ui.alerts.clear();
         // A caution that lasts blinks the warning LED from when it began.
         let mut caution = false;
@@ -300,6 +315,27 @@ mod tests {
         }
     }
 
+    /// A stopped box's view with nothing wrong and the card's free space unknown.
+    fn quiet_view<'a>(
+        transport: &'a Transport,
+        input: &'a AudioInput,
+        recorder: &'a RecorderConfig,
+    ) -> View<'a> {
+        View {
+            transport,
+            recording: None,
+            meters: None,
+            scene: "S01",
+            input,
+            free: None,
+            recorder,
+            fault: None,
+            monitor_off: false,
+            input_fault: None,
+            config_error: None,
+        }
+    }
+
     /// The alerts one refresh shows for a box with `input` and the given state.
     fn alerts(
         input: &AudioInput,
@@ -311,17 +347,12 @@ mod tests {
             Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
         let mut board = StatusBoard::new(vec!["In01".into(), "In02".into()]);
         let mut ui = UiState::default();
+        let recorder = RecorderConfig::default();
         let view = View {
-            transport: &transport,
-            recording: None,
-            meters: None,
-            scene: "S01",
-            input,
-            free: None,
             fault,
             monitor_off,
             input_fault,
-            config_error: None,
+            ..quiet_view(&transport, input, &recorder)
         };
         board.refresh(&mut ui, &mut Warnings::default(), view, Duration::ZERO);
         ui.alerts
@@ -371,21 +402,56 @@ mod tests {
             (700, Some("line 3: x")),
             (900, None),
         ] {
+            let recorder = RecorderConfig::default();
             let view = View {
-                transport: &transport,
-                recording: None,
-                meters: None,
-                scene: "S01",
-                input: &input,
-                free: None,
-                fault: None,
-                monitor_off: false,
-                input_fault: None,
                 config_error,
+                ..quiet_view(&transport, &input, &recorder)
             };
             board.refresh(&mut ui, &mut warnings, view, Duration::from_millis(ms));
             let want = config_error.map(|_| Duration::ZERO);
             assert_eq!(warnings.caution_since, want, "at {ms} ms");
+        }
+    }
+
+    #[test]
+    fn the_record_time_left_ends_where_a_take_keeps_its_reserve() {
+        let mut transport =
+            Transport::new(crate::transport::TransportConfig::default(), 1).expect("transport");
+        for track in [0, 1] {
+            transport.handle(crate::transport::Event::Arm { track, armed: true });
+        }
+        let input = device_input();
+        // Both tracks of a 2-channel input armed, at 48 kHz, 4 bytes a sample.
+        let per_second = 384_000;
+        for (layout, files) in [(Layout::Mono, 2), (Layout::Poly, 1)] {
+            for commit_interval in [1.0, 2.0] {
+                let recorder = RecorderConfig {
+                    layout,
+                    commit_interval,
+                    ..RecorderConfig::default()
+                };
+                // The input's audio for two commits and a second, and 1 MiB per file.
+                let reserve =
+                    per_second as f64 * (2.0 * commit_interval + 1.0) + files as f64 * 1048576.0;
+                let mut board = StatusBoard::new(vec!["In01".into(), "In02".into()]);
+                let mut ui = UiState::default();
+                for (free, left) in [
+                    (reserve as u64 + 600 * per_second, Some(600)),
+                    (reserve as u64 + 3 * per_second / 2, Some(1)),
+                    (reserve as u64 / 2, Some(0)),
+                ] {
+                    let view = View {
+                        free: Some(free),
+                        ..quiet_view(&transport, &input, &recorder)
+                    };
+                    board.refresh(&mut ui, &mut Warnings::default(), view, Duration::ZERO);
+                    assert_eq!(
+                        ui.remaining.map(|d| d.as_secs()),
+                        left,
+                        "{free} bytes free, {layout:?}, commit every {commit_interval} s"
+                    );
+                }
+            }
         }
     }
 

@@ -22,6 +22,14 @@ pub fn reserve_bytes(bytes_per_second: u64, seconds: f64, files: usize) -> u64 {
     (bytes_per_second as f64 * seconds) as u64 + files as u64 * (1 << 20)
 }
 
+/// The room a take of `files` files keeps free on its card when its input delivers
+/// `bytes_per_second` and its files are committed every `commit_interval` seconds: two commit
+/// intervals and a second of audio, and each file's headers (see [`reserve_bytes`]). The
+/// display's record time left is counted after it, as a take stops there.
+pub fn take_reserve(bytes_per_second: u64, commit_interval: f64, files: usize) -> u64 {
+    reserve_bytes(bytes_per_second, 2.0 * commit_interval + 1.0, files)
+}
+
 /// The message when the reserve is reached.
 pub fn disk_full(dir: &Path, free: u64, reserve: u64) -> String {
     full(dir, free, reserve, "the take was closed here")

@@ -433,12 +433,11 @@ fn written_inputs(asked: Option<&[usize]>, channels: usize) -> Vec<usize> {
 }
 
 /// The room a take of `files` files of `spec` keeps free on its card (see
-/// [`space::reserve_bytes`]): two commit intervals and a second of audio, and each file's
-/// headers.
+/// [`space::take_reserve`]).
 fn take_reserve(spec: StreamSpec, cfg: &crate::config::Config, files: usize) -> u64 {
-    space::reserve_bytes(
+    space::take_reserve(
         spec.frame_bytes() as u64 * u64::from(spec.rate),
-        2.0 * cfg.recorder.commit_interval + 1.0,
+        cfg.recorder.commit_interval,
         files,
     )
 }
