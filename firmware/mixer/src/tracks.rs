@@ -74,6 +74,41 @@ fn is_track_file(name: &str, stem: &str) -> bool {
     rest.is_empty() || (b.len() > 3 && b[0] == b'_' && b[1..3].iter().all(u8::is_ascii_digit))
 }
 
+/// The take stem a track file's name begins with: `S01-T001` of `S01-T001_02_Bass.wav` or
+/// of `S01-T001.wav`; `None` for any other name (a print, a stem, another file).
+fn stem_of(name: &str) -> Option<&str> {
+    let base = name.strip_suffix(".wav")?;
+    base.match_indices("-T").find_map(|(i, _)| {
+        let digits = base[i + 2..].bytes().take_while(u8::is_ascii_digit).count();
+        let stem = &base[..i + 2 + digits];
+        (i > 0 && digits > 0 && is_track_file(name, stem)).then_some(stem)
+    })
+}
+
+/// The stem of the take in folder `dir` named `folder`: the folder's own name, as the recorder
+/// names it; else, for a folder renamed since (or track files copied into another), the one
+/// stem its track files share. Several takes' files in one folder are refused by name.
+fn take_stem(dir: &Path, folder: String) -> Result<String, String> {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    if names.iter().any(|n| is_track_file(n, &folder)) {
+        return Ok(folder);
+    }
+    let stems: std::collections::BTreeSet<&str> = names.iter().filter_map(|n| stem_of(n)).collect();
+    match stems.len() {
+        0 => Ok(folder),
+        1 => Ok(stems.into_iter().next().unwrap_or_default().to_string()),
+        _ => Err(format!(
+            "{} holds the track files of {} takes ({}): give a folder holding one take's",
+            dir.display(),
+            stems.len(),
+            stems.into_iter().collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
 /// The line a byte offset of `text` is on, counted from 1.
 fn line_of(text: &str, at: usize) -> usize {
     text.as_bytes()[..at.min(text.len())]
@@ -99,11 +134,12 @@ impl TakeTracks {
                  (<SCENE>-T<NNN>)"
             ));
         }
-        let stem = dir
+        let folder = dir
             .canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_default();
+        let stem = take_stem(dir, folder)?;
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| format!("{shown}: {e}"))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -321,30 +357,69 @@ mod tests {
     }
 
     #[test]
-    fn a_track_file_cut_short_reads_as_silence_after_its_end_and_is_named() {
-        use capstan_bwf::writer::{WavWriter, WriterOptions};
+    fn a_renamed_take_folder_is_read_by_its_files_stem() {
+        assert_eq!(stem_of("S01-T002_03_Kick.wav"), Some("S01-T002"));
+        assert_eq!(stem_of("Live-Take-T7.wav"), Some("Live-Take-T7"));
+        assert_eq!(
+            stem_of("My-Tune-T2-T010_01_Vox-T1.wav"),
+            Some("My-Tune-T2-T010")
+        );
+        for other in [
+            "S01-T002_MIX.wav",
+            "S01-T002_STEM_Drums.wav",
+            "-T01.wav",
+            "notes.txt",
+        ] {
+            assert_eq!(stem_of(other), None, "{other}");
+        }
         let d = tempfile::tempdir().unwrap();
-        let take = d.path().join("S01-T001");
-        std::fs::create_dir(&take).unwrap();
+        let renamed = d.path().join("Rehearsal");
+        std::fs::create_dir(&renamed).unwrap();
+        write_track(&renamed.join("S01-T004_01_A.wav"), 100, 1);
+        write_track(&renamed.join("S01-T004_02_B.wav"), 100, -1);
+        std::fs::write(renamed.join("notes.txt"), "good take").unwrap();
+        let t = TakeTracks::open_with(&renamed, WithoutMix::Plain).unwrap();
+        assert_eq!((t.frames, t.files.len()), (100, 2));
+        // A second take's file in the same folder: which take is meant is not guessed.
+        write_track(&renamed.join("S01-T005_01_A.wav"), 100, 1);
+        let e = TakeTracks::open_with(&renamed, WithoutMix::Plain)
+            .err()
+            .unwrap();
+        assert!(e.contains("2 takes (S01-T004, S01-T005)"), "{e}");
+        // A take folder keeps its own name first, whatever else it holds.
+        let named = d.path().join("S01-T006");
+        std::fs::create_dir(&named).unwrap();
+        write_track(&named.join("S01-T006_01_A.wav"), 50, 1);
+        write_track(&named.join("S01-T001_01_A.wav"), 70, 1);
+        let t = TakeTracks::open_with(&named, WithoutMix::Plain).unwrap();
+        assert_eq!((t.frames, t.files.len()), (50, 1));
+    }
+
+    /// A mono 16-bit track of `frames` frames: `sign` times 1, 2, 3...
+    fn write_track(path: &Path, frames: i16, sign: i16) {
+        use capstan_bwf::writer::{WavWriter, WriterOptions};
         let spec = capstan_bwf::WavSpec {
             channels: 1,
             sample_rate: 48_000,
             format: SampleFormat::I16,
         };
+        let meta = capstan_bwf::FileMeta::default();
+        let mut w = WavWriter::create(path, spec, &meta, WriterOptions::default()).unwrap();
+        let bytes: Vec<u8> = (1..=frames)
+            .flat_map(|i: i16| (sign * i).to_le_bytes())
+            .collect();
+        w.write_frames(&bytes).unwrap();
+        w.finish().unwrap();
+    }
+
+    #[test]
+    fn a_track_file_cut_short_reads_as_silence_after_its_end_and_is_named() {
+        let d = tempfile::tempdir().unwrap();
+        let take = d.path().join("S01-T001");
+        std::fs::create_dir(&take).unwrap();
         // Track A holds 1000 frames of 1, 2, 3...; track B only its first 400, of -1, -2...
-        for (name, frames, sign) in [
-            ("S01-T001_01_A.wav", 1000, 1),
-            ("S01-T001_02_B.wav", 400, -1),
-        ] {
-            let path = take.join(name);
-            let meta = capstan_bwf::FileMeta::default();
-            let mut w = WavWriter::create(&path, spec, &meta, WriterOptions::default()).unwrap();
-            let bytes: Vec<u8> = (1..=frames)
-                .flat_map(|i: i16| (sign * i).to_le_bytes())
-                .collect();
-            w.write_frames(&bytes).unwrap();
-            w.finish().unwrap();
-        }
+        write_track(&take.join("S01-T001_01_A.wav"), 1000, 1);
+        write_track(&take.join("S01-T001_02_B.wav"), 400, -1);
         let t = TakeTracks::open_with(&take, WithoutMix::Plain).unwrap();
         assert_eq!(t.frames, 1000, "the take is as long as its longest track");
         let said = t.short_tracks().expect("the short file is said");
