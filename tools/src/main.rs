@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Inspect, check and repair Capstan takes (and any WAV/BWF/RF64 file).
 ///
 /// Exit codes: 0 all good; 1 a file has problems (or a repair was needed and made, for
-/// `recover`: 0); 2 a file could not be read, is not WAV, or the command line is wrong. For
+/// `recover`: 0; for `report`, the take lost audio or has problems); 2 a file could not be
+/// read, is not WAV, or the command line is wrong. For
 /// `mixdown` and `stems`: 1 a print could not be written; 2 the take, its tracks or its mix
 /// file are missing or unreadable.
 #[derive(Debug, Parser)]
@@ -52,6 +53,15 @@ enum Command {
         /// A WAV file or a take folder.
         path: PathBuf,
     },
+    /// One take at a glance: what it is, its markers, and everything it lost or that went
+    /// wrong, each at its place; exit 0 for a clean take, 1 for one with losses or problems.
+    Report {
+        /// A take folder (or one of its files).
+        path: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the take's stereo mix from its tracks with the mix saved with it
     /// (SCENE-TNNN.mix.toml), bit for bit as the box's board mix.
     Mixdown {
@@ -77,6 +87,7 @@ fn main() -> ExitCode {
         Command::Info { path, json } => cmd::info::run(&path, json),
         Command::Verify { path, pattern } => cmd::verify::run(&path, pattern.is_some()),
         Command::Recover { path } => cmd::recover::run(&path),
+        Command::Report { path, json } => cmd::report::run(&path, json),
         Command::Mixdown { take, out } => cmd::mixdown::run(&take, out.as_deref()),
         Command::Stems { take, out } => cmd::stems::run(&take, out.as_deref()),
     };

@@ -174,3 +174,118 @@ fn info_lists_markers_from_the_cue_chunk_or_else_the_ixml() {
     assert!(text(&o).contains("nothing to change"), "{}", text(&o));
     assert_eq!(capstan_bwf::read(&cut).unwrap().markers.len(), 2);
 }
+
+/// A mono track file of take `meta` with `frames` frames of the counter signal and `markers`.
+fn track_file(
+    dir: &std::path::Path,
+    name: &str,
+    meta: &FileMeta,
+    frames: usize,
+    markers: &[(u64, &str)],
+) -> std::path::PathBuf {
+    let spec = WavSpec {
+        channels: 1,
+        sample_rate: 48000,
+        format: SampleFormat::I24,
+    };
+    let f = dir.join(name);
+    let mut w = WavWriter::create(&f, spec, meta, WriterOptions::default()).unwrap();
+    let mut buf = vec![0u8; frames * 3];
+    counter::fill(&mut buf, 1, SampleFormat::I24, 0);
+    w.write_frames(&buf).unwrap();
+    for (at, label) in markers {
+        w.add_marker(*at, label);
+    }
+    w.finish().unwrap();
+    f
+}
+
+#[test]
+fn report_tells_a_clean_take_from_one_that_lost_audio() {
+    use capstan_bwf::losses::{drop_label, losses_note, STOPPED_EARLY, XRUN};
+    let d = tempfile::tempdir().unwrap();
+    let mut meta = FileMeta::default();
+    meta.ixml.scene = "Gig".into();
+    meta.ixml.take = "7".into();
+    meta.ixml.family_uid = "FAMILY-7".into();
+    meta.bext.time_reference = 48_000 * 3600;
+
+    // A clean take: two whole files, a marker put in by hand.
+    let clean = d.path().join("Gig-T007");
+    std::fs::create_dir(&clean).unwrap();
+    for name in ["Gig-T007_01_Kick.wav", "Gig-T007_02_Snare.wav"] {
+        track_file(&clean, name, &meta, 96_000, &[(48_000, "M1")]);
+    }
+    let o = take_on(&["report"], &clean);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("scene Gig, take 7"), "{t}");
+    assert!(t.contains("time of day 01:00:00.000"), "{t}");
+    assert!(t.contains("0:00:02.000 (96000 frames)"), "{t}");
+    assert!(t.contains("marker      M1 at 0:00:01.000"), "{t}");
+    assert!(t.contains("CLEAN: no losses"), "{t}");
+
+    // A take that lost audio, stopped early on a full card, has a file cut short and one of
+    // another take among its files.
+    let lossy = d.path().join("Gig-T008");
+    std::fs::create_dir(&lossy).unwrap();
+    meta.ixml.note = format!(
+        "{} XRUN at 0.500 s (frame 24000); DROP 480 frames at 1.500 s (frame 72000); \
+         {STOPPED_EARLY}DISK FULL: 0.3 MB left",
+        losses_note(1, 480)
+    );
+    let marks = [(24_000, XRUN), (48_000, "M1"), (72_000, &*drop_label(480))];
+    track_file(&lossy, "Gig-T008_01_Kick.wav", &meta, 96_000, &marks);
+    track_file(&lossy, "Gig-T008_02_Snare.wav", &meta, 60_000, &marks[..2]);
+    meta.ixml.family_uid = "FAMILY-9".into();
+    track_file(&lossy, "Gig-T009_01_Kick.wav", &meta, 96_000, &[]);
+    let o = take_on(&["report"], &lossy);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("loss        XRUN at 0:00:00.500 (frame 24000)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("loss        DROP 480 frames at 0:00:01.500 (frame 72000)"),
+        "{t}"
+    );
+    assert!(t.contains("marker      M1 at 0:00:01.000"), "{t}");
+    assert!(t.contains("NOT CLEAN:"), "{t}");
+    assert!(
+        t.contains("the take stopped early: DISK FULL: 0.3 MB left"),
+        "{t}"
+    );
+    assert!(
+        t.contains("1 xrun and 480 frames dropped while recording"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Gig-T008_02_Snare.wav ends at 0:00:01.250 (60000 frames)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Gig-T009_01_Kick.wav belongs to another take"),
+        "{t}"
+    );
+    let o = take_on(&["report", "--json"], &lossy);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["xruns"], 1);
+    assert_eq!(v["frames_dropped"], 480);
+    assert_eq!(v["losses"][1]["frame"], 72_000);
+    assert_eq!(v["losses"][1]["seconds"], 1.5);
+    assert_eq!(v["markers"][0]["label"], "M1");
+    assert_eq!(v["stopped_early"], "DISK FULL: 0.3 MB left");
+
+    // Nothing readable: exit 2, saying where to look.
+    let junk = d.path().join("junk");
+    std::fs::create_dir(&junk).unwrap();
+    std::fs::write(junk.join("a.wav"), b"not a wav file at all").unwrap();
+    let o = take_on(&["report"], &junk);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("no track file could be read"),
+        "{}",
+        text(&o)
+    );
+}

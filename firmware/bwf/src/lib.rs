@@ -15,6 +15,7 @@ pub mod bext;
 pub mod counter;
 pub mod format;
 pub mod ixml;
+pub mod losses;
 pub mod markers;
 pub mod reader;
 pub mod recover;

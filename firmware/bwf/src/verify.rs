@@ -159,7 +159,7 @@ pub fn counter_with_losses(w: &WavFile) -> Result<CounterRun, String> {
 fn loss_marker(w: &WavFile, frame: u64) -> Option<&str> {
     w.markers
         .iter()
-        .find(|m| m.position == frame && (m.label == "XRUN" || m.label.starts_with("DROP")))
+        .find(|m| m.position == frame && m.loss().is_some())
         .map(|m| m.label.as_str())
 }
 

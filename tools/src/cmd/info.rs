@@ -8,7 +8,7 @@ use capstan_bwf::verify;
 use capstan_bwf::WavFile;
 use serde_json::Value;
 
-use super::{wav_files, OK, PROBLEMS, UNREADABLE};
+use super::{seconds, wav_files, OK, PROBLEMS, UNREADABLE};
 
 /// Runs `take info`; returns the exit code.
 pub fn run(path: &Path, json: bool) -> u8 {
@@ -70,15 +70,6 @@ pub fn json_of(w: &WavFile) -> Value {
         }
     }
     v
-}
-
-/// `frames` at `rate` in seconds (0 for an unknown rate).
-fn seconds(frames: u64, rate: u32) -> f64 {
-    if rate == 0 {
-        0.0
-    } else {
-        frames as f64 / f64::from(rate)
-    }
 }
 
 /// The human-readable report of one file.

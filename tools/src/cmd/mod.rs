@@ -3,6 +3,7 @@
 pub mod info;
 pub mod mixdown;
 pub mod recover;
+pub mod report;
 pub mod stems;
 pub mod verify;
 
@@ -63,5 +64,14 @@ pub fn say_unreadable(file: &Path, error: &dyn std::fmt::Display) {
              in it to read or recover"
         ),
         _ => eprintln!("take: {error}"),
+    }
+}
+
+/// `frames` at `rate` in seconds (0 for an unknown rate).
+pub fn seconds(frames: u64, rate: u32) -> f64 {
+    if rate == 0 {
+        0.0
+    } else {
+        frames as f64 / f64::from(rate)
     }
 }

@@ -27,7 +27,7 @@ impl LossMarkers {
         match e.kind {
             LossKind::Xrun => {
                 out.extend(self.flush());
-                out.push((at, "XRUN".into()));
+                out.push((at, capstan_bwf::losses::XRUN.into()));
             }
             LossKind::RingOverflow => {
                 self.dropped += e.frames;
@@ -56,7 +56,7 @@ impl LossMarkers {
     pub fn flush(&mut self) -> Option<LossMarker> {
         self.pending
             .take()
-            .map(|(p, n)| (p, format!("DROP {n} frames")))
+            .map(|(p, n)| (p, capstan_bwf::losses::drop_label(n)))
     }
 }
 

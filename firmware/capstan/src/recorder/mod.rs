@@ -130,12 +130,12 @@ pub fn loss_note(
     if frames_dropped == 0 && xruns == 0 {
         return String::new();
     }
-    let mut n = format!("LOSSES: {xruns} xruns, {frames_dropped} frames dropped (ring full).");
+    let mut n = capstan_bwf::losses::losses_note(xruns, frames_dropped);
     for e in losses {
         let at = e.position as f64 / f64::from(rate);
         let what = match e.kind {
-            LossKind::Xrun => "XRUN".to_string(),
-            LossKind::RingOverflow => format!("DROP {} frames", e.frames),
+            LossKind::Xrun => capstan_bwf::losses::XRUN.to_string(),
+            LossKind::RingOverflow => capstan_bwf::losses::drop_label(e.frames),
         };
         n.push_str(&format!(" {what} at {at:.3} s (frame {});", e.position));
     }

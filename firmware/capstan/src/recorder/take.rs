@@ -304,7 +304,8 @@ impl OpenTake {
             );
         }
         // A take that stopped early says why in its notes, as it says its losses.
-        let stopped = failure.as_ref().map(|f| format!("TAKE STOPPED EARLY: {f}"));
+        let stopped =
+            (failure.as_ref()).map(|f| format!("{}{f}", capstan_bwf::losses::STOPPED_EARLY));
         let note = [note_now(&losses), stopped.unwrap_or_default()]
             .into_iter()
             .filter(|s| !s.is_empty())
