@@ -15,6 +15,13 @@ fn a_good_file_verifies_and_shows_its_fields() {
     let o = take_on(&["verify", "--pattern", "counter"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("4800 frames, counter signal gapless and bit-exact"));
+    let one = counter_file(d.path(), "one.wav", 1);
+    let o = take_on(&["verify", "--pattern", "counter"], &one);
+    assert!(
+        text(&o).contains("one.wav: 1 frame, counter signal gapless"),
+        "{}",
+        text(&o)
+    );
     let o = take_on(&["info"], &f);
     assert_eq!(o.status.code(), Some(0));
     let t = text(&o);

@@ -49,7 +49,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
     let label = format!("mix of {}", t.stem);
     match print(&t, &t.mix.mixer, &out, &label) {
         Ok(frames) => {
-            println!("{}: {frames} frames", out.display());
+            println!("{}: {}", out.display(), super::count(frames, "frame"));
             OK
         }
         Err(e) => {

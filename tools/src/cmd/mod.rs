@@ -75,3 +75,8 @@ pub fn seconds(frames: u64, rate: u32) -> f64 {
         frames as f64 / f64::from(rate)
     }
 }
+
+/// `n` `thing`s, in words: "1 xrun", "2 xruns".
+pub fn count(n: u64, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}

@@ -19,7 +19,11 @@ pub fn run(path: &Path) -> u8 {
                 r.frames
             ),
             Ok(r) => {
-                println!("recovered {}: {} frames", f.display(), r.frames);
+                println!(
+                    "recovered {}: {}",
+                    f.display(),
+                    super::count(r.frames, "frame")
+                );
                 for c in r.changes {
                     println!("          - {c}");
                 }

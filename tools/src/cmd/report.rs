@@ -10,7 +10,7 @@ use capstan_bwf::losses::{self, Loss};
 use capstan_bwf::{verify, WavFile};
 use serde::Serialize;
 
-use super::{seconds, wav_files, OK, PROBLEMS, UNREADABLE};
+use super::{count, seconds, wav_files, OK, PROBLEMS, UNREADABLE};
 
 /// One take's report.
 #[derive(Debug, Serialize)]
@@ -249,11 +249,6 @@ fn clock(frames: u64, rate: u32) -> String {
         ms / 1000 % 60,
         ms % 1000
     )
-}
-
-/// `n` `thing`s, in words: "1 xrun", "2 xruns".
-fn count(n: u64, thing: &str) -> String {
-    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The report in words.

@@ -57,7 +57,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
             format!("stem {name}")
         };
         match print(&t, &t.mix.stem_state(g), path, &label) {
-            Ok(frames) => println!("{}: {frames} frames", path.display()),
+            Ok(frames) => println!("{}: {}", path.display(), super::count(frames, "frame")),
             Err(e) => {
                 eprintln!("take: {e}");
                 return PROBLEMS;

@@ -23,13 +23,13 @@ pub fn run(path: &Path, counter: bool) -> u8 {
             }
         };
         let mut problems = verify::structure(&w);
-        let mut summary = format!("{} frames", w.frames());
+        let mut summary = super::count(w.frames(), "frame");
         if counter && problems.is_empty() {
             match verify::counter_with_losses(&w) {
                 Ok(run) if run.gaps.is_empty() => {
                     summary = format!(
-                        "{} frames, counter signal gapless and bit-exact from position {}",
-                        run.frames,
+                        "{}, counter signal gapless and bit-exact from position {}",
+                        super::count(run.frames, "frame"),
                         run.start.unwrap_or(0)
                     )
                 }
@@ -40,9 +40,9 @@ pub fn run(path: &Path, counter: bool) -> u8 {
                         .map(|g| format!("{} at frame {}", g.label, g.frame))
                         .collect();
                     summary = format!(
-                        "{} frames, counter signal bit-exact from position {}; it jumps only where \
+                        "{}, counter signal bit-exact from position {}; it jumps only where \
                          the recorder marked a loss: {}",
-                        run.frames,
+                        super::count(run.frames, "frame"),
                         run.start.unwrap_or(0),
                         gaps.join(", ")
                     )
