@@ -4,6 +4,8 @@
 mod common;
 use common::{counter_file, take_on, text};
 
+use std::path::Path;
+
 use capstan_bwf::counter;
 use capstan_bwf::writer::{WavWriter, WriterOptions};
 use capstan_bwf::{FileMeta, SampleFormat, WavSpec};
@@ -294,5 +296,29 @@ fn report_tells_a_clean_take_from_one_that_lost_audio() {
         text(&o).contains("no track file could be read"),
         "{}",
         text(&o)
+    );
+}
+
+#[test]
+fn report_reads_other_recorders_takes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real-recorders");
+    if !root.is_dir() {
+        println!("skipping: no corpus at {}", root.display());
+        return;
+    }
+    // A Zoom F8 take: three files of one take, its track names from the iXML.
+    let o = take_on(&["report"], &root.join("zoom_F8"));
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("scene Scene_1_2AG, take 001"), "{t}");
+    assert!(t.contains("tracks      BOOM, BOOM_D, Mix-L, Mix-R"), "{t}");
+    assert!(t.contains("CLEAN: no losses"), "{t}");
+    // A Sound Devices folder holds several takes: not taken for one.
+    let o = take_on(&["report"], &root.join("sounddevices"));
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("A101_1.WAV belongs to another take (its FAMILY_UID differs)"),
+        "{t}"
     );
 }

@@ -158,26 +158,28 @@ pub fn report(
             },
         };
         let name = f.file_name().unwrap_or_default().to_string_lossy();
-        if !fr.problems.is_empty() {
+        // A file of another take (FAMILY_UID, which every file of a take shares) says so and
+        // nothing else: its length is not this take's business.
+        let family = (r.as_ref().ok())
+            .and_then(|w| w.ixml.as_ref())
+            .map(|x| x.family_uid.as_str());
+        let ours = ixml.family_uid.as_str();
+        if family.is_some_and(|u| !u.is_empty() && !ours.is_empty() && u != ours) {
             problems.push(format!(
-                "{name}: {} (`take recover` repairs what a power cut left)",
+                "{name} belongs to another take (its FAMILY_UID differs): give a folder \
+                 holding one take"
+            ));
+        } else if !fr.problems.is_empty() {
+            problems.push(format!(
+                "{name}: {} (`take recover` repairs sizes a power cut left wrong)",
                 fr.problems.join("; ")
             ));
         } else if fr.frames < frames {
             problems.push(format!(
-                "{name} ends at {} ({} frames), before the take's end",
+                "{name} ends at {} ({}), before the take's end",
                 clock(fr.frames, rate),
-                fr.frames
+                count(fr.frames, "frame")
             ));
-        }
-        if let Ok(w) = r {
-            let family = w.ixml.as_ref().map(|x| x.family_uid.as_str());
-            let ours = ixml.family_uid.as_str();
-            if family.is_some_and(|u| !u.is_empty() && !ours.is_empty() && u != ours) {
-                problems.push(format!(
-                    "{name} belongs to another take (its FAMILY_UID differs)"
-                ));
-            }
         }
         file_reports.push(fr);
     }
@@ -255,17 +257,18 @@ fn clock(frames: u64, rate: u32) -> String {
 pub fn text(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", r.path.display());
-    let _ = writeln!(
-        o,
-        "  take        scene {}, take {}{}",
-        r.scene,
-        r.take,
-        if r.project.is_empty() {
-            String::new()
-        } else {
-            format!(", project {}", r.project)
-        }
-    );
+    let said: Vec<String> = [
+        ("scene", &r.scene),
+        ("take", &r.take),
+        ("project", &r.project),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k} {v}"))
+    .collect();
+    if !said.is_empty() {
+        let _ = writeln!(o, "  take        {}", said.join(", "));
+    }
     let _ = writeln!(
         o,
         "  recorded    {}{}time of day {}",
