@@ -182,30 +182,30 @@ impl Monitor {
 
     /// Sums and meters `N`-byte samples. The sum of up to 64 channels of 32-bit samples is
     /// kept exact in two 32-bit sums, of the top 24 bits and of the low 8, which vectorise
-    /// where a 64-bit sum would not.
+    /// where a 64-bit sum would not. The usual channel counts have loops of their own, whose
+    /// peaks stay in registers from frame to frame instead of going through memory.
     #[inline(always)]
-    fn mix<const N: usize>(&mut self, captured: &[u8], decode: impl Fn([u8; N]) -> i32) {
+    fn mix<const N: usize>(&mut self, captured: &[u8], decode: impl Fn([u8; N]) -> i32 + Copy) {
         let frame_bytes = N * self.channels;
         let out_bytes = self.out_format.bytes();
         let out_frame = self.out_channels * out_bytes;
         let max = (self.wire.len() / out_frame).max(1);
-        let n = self.channels as i64;
         for part in captured.chunks(max * frame_bytes) {
             let frames = part.len() / frame_bytes;
-            let wire = self.wire.chunks_exact_mut(out_frame);
-            for (frame, out) in part.chunks_exact(frame_bytes).zip(wire) {
-                let (mut high, mut low) = (0i32, 0i32);
-                for (s, peak) in frame.chunks_exact(N).zip(self.peaks.iter_mut()) {
-                    let x = decode(s.try_into().expect("N bytes"));
-                    *peak = (*peak).max(x.unsigned_abs());
-                    high += x >> 8;
-                    low += x & 0xFF;
-                }
-                let sum = (i64::from(high) << 8) + i64::from(low);
-                let y = (sum / n) as i32;
-                for o in out.chunks_exact_mut(out_bytes) {
-                    encode_i32(self.out_format, y, o);
-                }
+            let sums = Sums {
+                part,
+                peaks: &mut self.peaks,
+                wire: &mut self.wire[..frames * out_frame],
+                out_format: self.out_format,
+                out_frame,
+            };
+            match self.channels {
+                2 => sums.run::<N, 2>(decode),
+                8 => sums.run::<N, 8>(decode),
+                16 => sums.run::<N, 16>(decode),
+                32 => sums.run::<N, 32>(decode),
+                64 => sums.run::<N, 64>(decode),
+                _ => sums.run_any::<N>(decode),
             }
             if let Some(out) = self.out.as_mut() {
                 let queued = out.write(&self.wire[..frames * out_frame]).unwrap_or(0);
@@ -244,6 +244,68 @@ impl Monitor {
             None => self.out.as_ref().map_or(0, |o| o.underruns()),
         }
     }
+}
+
+/// One pass of the plain sum over whole frames: each frame's channels summed at equal gain
+/// into `wire` (every output channel the same), each channel's peak kept in `peaks`.
+struct Sums<'a> {
+    part: &'a [u8],
+    peaks: &'a mut [u32],
+    wire: &'a mut [u8],
+    out_format: DeviceFormat,
+    out_frame: usize,
+}
+
+impl Sums<'_> {
+    /// For exactly `C` channels of `N`-byte samples.
+    #[inline(always)]
+    fn run<const N: usize, const C: usize>(self, decode: impl Fn([u8; N]) -> i32) {
+        let mut peaks = [0u32; C];
+        peaks.copy_from_slice(&self.peaks[..C]);
+        let out_bytes = self.out_format.bytes();
+        let frames = self.part.chunks_exact(N * C);
+        for (frame, out) in frames.zip(self.wire.chunks_exact_mut(self.out_frame)) {
+            let (mut high, mut low) = (0i32, 0i32);
+            for (c, peak) in peaks.iter_mut().enumerate() {
+                let x = decode(frame[c * N..][..N].try_into().expect("N bytes"));
+                *peak = (*peak).max(x.unsigned_abs());
+                high += x >> 8;
+                low += x & 0xFF;
+            }
+            let y = mean(high, low, C as i64);
+            for o in out.chunks_exact_mut(out_bytes) {
+                encode_i32(self.out_format, y, o);
+            }
+        }
+        self.peaks[..C].copy_from_slice(&peaks);
+    }
+
+    /// For any number of channels (the length of `peaks`).
+    #[inline(always)]
+    fn run_any<const N: usize>(self, decode: impl Fn([u8; N]) -> i32) {
+        let out_bytes = self.out_format.bytes();
+        let frames = self.part.chunks_exact(N * self.peaks.len());
+        let n = self.peaks.len() as i64;
+        for (frame, out) in frames.zip(self.wire.chunks_exact_mut(self.out_frame)) {
+            let (mut high, mut low) = (0i32, 0i32);
+            for (s, peak) in frame.chunks_exact(N).zip(self.peaks.iter_mut()) {
+                let x = decode(s.try_into().expect("N bytes"));
+                *peak = (*peak).max(x.unsigned_abs());
+                high += x >> 8;
+                low += x & 0xFF;
+            }
+            let y = mean(high, low, n);
+            for o in out.chunks_exact_mut(out_bytes) {
+                encode_i32(self.out_format, y, o);
+            }
+        }
+    }
+}
+
+/// The mean of `n` samples whose top 24 bits sum to `high` and low 8 bits to `low`, exactly.
+#[inline(always)]
+fn mean(high: i32, low: i32, n: i64) -> i32 {
+    (((i64::from(high) << 8) + i64::from(low)) / n) as i32
 }
 
 /// The mixer's name for a record format (the bytes the ring carries).
@@ -285,8 +347,10 @@ pub fn decode_i32(format: SampleFormat, s: &[u8]) -> i32 {
         SampleFormat::I24 => i32::from_le_bytes([0, s[0], s[1], s[2]]),
         SampleFormat::I32 => i32::from_le_bytes([s[0], s[1], s[2], s[3]]),
         SampleFormat::F32 => {
+            // Scaling by 2^31 is exact in f32 (a float sample has 24 bits), so this stays in
+            // single precision, which vectorises; +1.0 saturates to i32::MAX.
             let x = f32::from_le_bytes([s[0], s[1], s[2], s[3]]).clamp(-1.0, 1.0);
-            (f64::from(x) * 2_147_483_647.0) as i32
+            (x * 2_147_483_648.0) as i32
         }
     }
 }
@@ -310,19 +374,34 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    #[test]
-    fn sums_every_channel_equally_and_meters_peaks() {
+    /// A monitor of `channels` channels of `format` playing to a stereo sink in `out`, sized
+    /// for `max_frames` frames a call, and what the sink was given.
+    fn monitor_into(
+        channels: u16,
+        format: SampleFormat,
+        out: DeviceFormat,
+        max_frames: usize,
+    ) -> (Monitor, Arc<Mutex<Vec<u8>>>) {
         let spec = StreamSpec {
-            channels: 2,
+            channels,
             rate: 48_000,
-            format: SampleFormat::I16,
+            format,
         };
         let played = Arc::new(Mutex::new(Vec::new()));
-        let mut m = Monitor::new(
-            spec,
-            Some(Box::new(Capture(played.clone(), DeviceFormat::S16Le))),
-            64,
-        );
+        let sink = Capture(played.clone(), out);
+        (Monitor::new(spec, Some(Box::new(sink)), max_frames), played)
+    }
+
+    /// The left channel of what an S32_LE stereo sink was given.
+    fn left_s32(played: &Mutex<Vec<u8>>) -> Vec<i32> {
+        (played.lock().unwrap().chunks_exact(8))
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    }
+
+    #[test]
+    fn sums_every_channel_equally_and_meters_peaks() {
+        let (mut m, played) = monitor_into(2, SampleFormat::I16, DeviceFormat::S16Le, 64);
         // Frame 0: +0.5, -0.25; frame 1: full scale negative on both.
         let mut cap = Vec::new();
         for v in [16_384i16, -8_192, i16::MIN, i16::MIN] {
@@ -345,17 +424,7 @@ mod tests {
 
     #[test]
     fn sum_is_exact_and_clips_are_counted_per_sample_at_64_channels() {
-        let spec = StreamSpec {
-            channels: 64,
-            rate: 48_000,
-            format: SampleFormat::I32,
-        };
-        let played = Arc::new(Mutex::new(Vec::new()));
-        let mut m = Monitor::new(
-            spec,
-            Some(Box::new(Capture(played.clone(), DeviceFormat::S32Le))),
-            4,
-        );
+        let (mut m, played) = monitor_into(64, SampleFormat::I32, DeviceFormat::S32Le, 4);
         // Frame 0: every channel at negative full scale. Frame 1: every channel at positive
         // full scale but channel 5 at 0x7FFF_FF01. Frame 2: channel c = c * 0x0101_0101 + 7,
         // channel 63 negated. Frame 3: silence.
@@ -383,11 +452,7 @@ mod tests {
             .collect();
         m.process(&cap);
         m.process(&cap);
-        let out = played.lock().unwrap().clone();
-        let got: Vec<i32> = out
-            .chunks_exact(8)
-            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let got = left_s32(&played);
         let want: Vec<i32> = frames
             .iter()
             .map(|f| (f.iter().map(|&v| i64::from(v)).sum::<i64>() / 64) as i32)
@@ -403,14 +468,68 @@ mod tests {
     }
 
     #[test]
+    fn every_channel_count_sums_and_meters_as_the_plain_reference() {
+        // The usual counts have loops of their own; the others share one. Each must give the
+        // mean of the frame, exact, and each channel's peak, across calls of odd lengths.
+        for channels in 1..=64u16 {
+            let (mut m, played) = monitor_into(channels, SampleFormat::I32, DeviceFormat::S32Le, 7);
+            let n = usize::from(channels);
+            let mut x = 0x1234_5678u32 ^ u32::from(channels);
+            let samples: Vec<i32> = (0..n * 23)
+                .map(|_| {
+                    // xorshift: every bit pattern, both signs.
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x as i32
+                })
+                .collect();
+            let bytes: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+            m.process(&bytes[..n * 4 * 10]);
+            m.process(&bytes[n * 4 * 10..]);
+            let got = left_s32(&played);
+            let want: Vec<i32> = (samples.chunks_exact(n))
+                .map(|f| (f.iter().map(|&v| i64::from(v)).sum::<i64>() / n as i64) as i32)
+                .collect();
+            assert_eq!(got, want, "{channels} channels: the mean of each frame");
+            let meters = m.meters();
+            for c in 0..n {
+                let peak = (samples.iter().skip(c).step_by(n))
+                    .map(|v| v.unsigned_abs())
+                    .max()
+                    .unwrap_or(0);
+                let want = peak as f32 / 2_147_483_648.0;
+                assert_eq!(
+                    meters.take_peak(c),
+                    want,
+                    "{channels} channels: channel {c}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn integer_scale_matches_the_counter_contract() {
         let mut b = [0u8; 4];
-        for f in [SampleFormat::I16, SampleFormat::I24, SampleFormat::I32] {
+        // Every format, float too, lands on the same 32-bit value.
+        for f in [
+            SampleFormat::I16,
+            SampleFormat::I24,
+            SampleFormat::I32,
+            SampleFormat::F32,
+        ] {
             capstan_bwf::counter::encode(-4_194_304, f, &mut b);
             assert_eq!(decode_i32(f, &b), i32::MIN / 2, "{f:?}");
         }
-        capstan_bwf::counter::encode(-4_194_304, SampleFormat::F32, &mut b);
-        assert_eq!(decode_i32(SampleFormat::F32, &b), -1_073_741_823);
+        // Float full scale and beyond: clamped, +1.0 saturating to the largest integer.
+        for (x, want) in [
+            (1.0f32, i32::MAX),
+            (-1.0, i32::MIN),
+            (3.5, i32::MAX),
+            (-9.0, i32::MIN),
+        ] {
+            assert_eq!(decode_i32(SampleFormat::F32, &x.to_le_bytes()), want, "{x}");
+        }
         let mut o = [0u8; 3];
         encode_i32(DeviceFormat::S24_3Le, i32::MIN / 2, &mut o);
         assert_eq!(o, [0x00, 0x00, 0xC0]);
