@@ -24,18 +24,25 @@ use super::{OK, PROBLEMS, UNREADABLE};
 /// Periods read from the tracks at a time.
 const PERIODS_PER_READ: usize = 64;
 
-/// Runs `take mixdown`; returns the exit code.
-pub fn run(take: &Path, out: Option<&Path>) -> u8 {
-    let t = match TakeTracks::open(take) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("take: {e}");
-            return UNREADABLE;
-        }
-    };
+/// Opens the take in folder `take` with its mix, saying which tracks end early; on failure,
+/// says why and returns the exit code.
+pub fn open(take: &Path) -> Result<TakeTracks, u8> {
+    let t = TakeTracks::open(take).map_err(|e| {
+        eprintln!("take: {e}");
+        UNREADABLE
+    })?;
     if let Some(short) = t.short_tracks() {
         eprintln!("take: {}: {short}", t.stem);
     }
+    Ok(t)
+}
+
+/// Runs `take mixdown`; returns the exit code.
+pub fn run(take: &Path, out: Option<&Path>) -> u8 {
+    let t = match open(take) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| t.dir.join(print_file_name(&t.stem)));

@@ -8,21 +8,15 @@ use std::path::Path;
 
 use capstan_mixer::take::stem_file_name;
 
-use super::mixdown::{print, TakeTracks};
+use super::mixdown::{open, print};
 use super::{OK, PROBLEMS, UNREADABLE};
 
 /// Runs `take stems`; returns the exit code.
 pub fn run(take: &Path, out: Option<&Path>) -> u8 {
-    let t = match TakeTracks::open(take) {
+    let t = match open(take) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("take: {e}");
-            return UNREADABLE;
-        }
+        Err(code) => return code,
     };
-    if let Some(short) = t.short_tracks() {
-        eprintln!("take: {}: {short}", t.stem);
-    }
     let groups = &t.mix.mixer.groups;
     if groups.is_empty() {
         eprintln!(
