@@ -28,6 +28,7 @@ use capstan_board::profile::POLL_INTERVAL;
 use capstan_ui::UiState;
 
 use crate::config::Config;
+use crate::recorder::naming::next_take_number;
 use crate::recorder::{AudioOptions, InputStream, RecordError, TakeReport};
 use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig};
 
@@ -36,7 +37,7 @@ pub(crate) use input::open_monitor;
 pub use input::{AudioInput, InputFault, StartError, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};
-pub use status::{next_take_number, StatusBoard};
+pub use status::StatusBoard;
 pub use statvfs::free_bytes;
 
 /// How often the display is redrawn.
@@ -139,7 +140,11 @@ impl App {
     /// The box with its transport stopped and no track armed.
     pub fn new(options: AppOptions, board: Board) -> App {
         let tracks = options.input.channels().min(64) as u8;
-        let first = next_take_number(&options.out, &options.config.scene);
+        let first = next_take_number(
+            &options.out,
+            options.config.recorder.mirror.as_deref(),
+            &options.config.scene,
+        );
         let transport = Transport::new(
             TransportConfig {
                 tracks,
@@ -244,7 +249,12 @@ impl App {
         }
         if self.renumber && !self.transport.is_recording() {
             self.renumber = false;
-            let next = next_take_number(&self.options.out, &self.options.config.scene);
+            let config = &self.options.config;
+            let next = next_take_number(
+                &self.options.out,
+                config.recorder.mirror.as_deref(),
+                &config.scene,
+            );
             self.transport.set_next_take(next);
         }
         // A failing LED or display must not end a take: it is logged once and left dark.

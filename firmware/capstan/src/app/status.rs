@@ -1,7 +1,6 @@
 //! The screen's state filled from the transport, the running take's counters and meters, and
 //! the card's free space; the LEDs' warnings follow the same figures.
 
-use std::path::Path;
 use std::time::Duration;
 
 use capstan_board::leds::Warnings;
@@ -269,37 +268,9 @@ fn data_rate(input: &AudioInput, armed: u32) -> u64 {
     capstan_ui::record_data_rate(armed.min(64) as u16, rate, bytes as u16)
 }
 
-/// The number the next take of `scene` in `out` gets: one past the highest folder there.
-pub fn next_take_number(out: &Path, scene: &str) -> u32 {
-    let prefix = format!("{scene}-T");
-    let highest = std::fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name();
-            name.to_str()?.strip_prefix(&prefix)?.parse::<u32>().ok()
-        })
-        .max()
-        .unwrap_or(0);
-    highest + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_next_take_follows_the_highest_folder_of_the_scene() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(next_take_number(&dir.path().join("missing"), "S01"), 1);
-        for name in ["S01-T002", "S01-T009", "S02-T040", "notes"] {
-            std::fs::create_dir(dir.path().join(name)).unwrap();
-        }
-        assert_eq!(next_take_number(dir.path(), "S01"), 10);
-        assert_eq!(next_take_number(dir.path(), "S02"), 41);
-        assert_eq!(next_take_number(dir.path(), "S03"), 1);
-    }
 
     fn device_input() -> AudioInput {
         AudioInput::Device {

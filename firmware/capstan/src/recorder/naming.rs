@@ -56,6 +56,16 @@ fn last_take(out: &Path, scene: &str) -> io::Result<u32> {
     Ok(last)
 }
 
+/// The number the next take of `scene` gets, for the display before it is made: one past the
+/// highest take folder in `out` and in the `mirror` folder, if there is one (a folder that
+/// cannot be read counts as empty), as [`create_next_take`] and a mirrored take number it.
+pub fn next_take_number(out: &Path, mirror: Option<&Path>, scene: &str) -> u32 {
+    let highest = |dir: &Path| last_take(dir, scene).unwrap_or(0);
+    highest(out)
+        .max(mirror.map_or(0, highest))
+        .saturating_add(1)
+}
+
 /// Why the output folder cannot take a take.
 #[derive(Debug, thiserror::Error)]
 pub enum OutFolderError {
@@ -158,6 +168,25 @@ pub fn create_next_take(out: &Path, scene: &str) -> Result<TakeName, RecordError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_take_follows_the_highest_folder_of_the_scene_on_both_media() {
+        let dir = tempfile::tempdir().unwrap();
+        let (card, mirror) = (dir.path().join("card"), dir.path().join("mirror"));
+        assert_eq!(next_take_number(&card, None, "S01"), 1, "a missing folder");
+        for name in ["S01-T002", "S01-T009", "S02-T040", "notes"] {
+            std::fs::create_dir_all(card.join(name)).unwrap();
+        }
+        assert_eq!(next_take_number(&card, None, "S01"), 10);
+        assert_eq!(next_take_number(&card, None, "S02"), 41);
+        assert_eq!(next_take_number(&card, None, "S03"), 1);
+        // The mirror is further on: a mirrored take takes the number free on both.
+        std::fs::create_dir_all(mirror.join("S01-T012")).unwrap();
+        assert_eq!(next_take_number(&card, Some(&mirror), "S01"), 13);
+        assert_eq!(next_take_number(&card, Some(&mirror), "S02"), 41);
+        let (t, _) = crate::recorder::mirror::create_take_folders(&card, &mirror, "S01").unwrap();
+        assert_eq!(t.number, 13, "as the take is then numbered");
+    }
 
     #[test]
     fn numbers_follow_the_highest_existing_take() {
