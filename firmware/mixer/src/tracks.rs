@@ -85,18 +85,19 @@ fn stem_of(name: &str) -> Option<&str> {
     })
 }
 
-/// The stem of the take in folder `dir` named `folder`: the folder's own name, as the recorder
-/// names it; else, for a folder renamed since (or track files copied into another), the one
-/// stem its track files share. Several takes' files in one folder are refused by name.
-fn take_stem(dir: &Path, folder: String) -> Result<String, String> {
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect();
-    if names.iter().any(|n| is_track_file(n, &folder)) {
+/// The stem of the take in folder `dir` named `folder`, whose files are named `names`: the
+/// folder's own name, as the recorder names it; else, for a folder renamed since (or track
+/// files copied into another), the one stem its track files share. Several takes' files in
+/// one folder are refused by name.
+fn take_stem<'a>(
+    dir: &Path,
+    folder: String,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<String, String> {
+    if names.clone().any(|n| is_track_file(n, &folder)) {
         return Ok(folder);
     }
-    let stems: std::collections::BTreeSet<&str> = names.iter().filter_map(|n| stem_of(n)).collect();
+    let stems: std::collections::BTreeSet<&str> = names.filter_map(stem_of).collect();
     match stems.len() {
         0 => Ok(folder),
         1 => Ok(stems.into_iter().next().unwrap_or_default().to_string()),
@@ -139,14 +140,16 @@ impl TakeTracks {
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_default();
-        let stem = take_stem(dir, folder)?;
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        // The folder is read once: for the take's stem, then for its track files.
+        let entries: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
             .map_err(|e| format!("{shown}: {e}"))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| is_track_file(&n.to_string_lossy(), &stem))
-            })
+            .filter_map(|e| e.ok())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        let stem = take_stem(dir, folder, entries.iter().map(|(n, _)| n.as_str()))?;
+        let mut paths: Vec<PathBuf> = (entries.into_iter())
+            .filter(|(n, _)| is_track_file(n, &stem))
+            .map(|(_, p)| p)
             .collect();
         paths.sort();
         if paths.is_empty() {
