@@ -8,7 +8,7 @@ use capstan_bwf::verify;
 use capstan_bwf::WavFile;
 use serde_json::Value;
 
-use super::{seconds, wav_files, OK, PROBLEMS, UNREADABLE};
+use super::{seconds, time_of_day, wav_files, OK, PROBLEMS, UNREADABLE};
 
 /// Runs `take info`; returns the exit code.
 pub fn run(path: &Path, json: bool) -> u8 {
@@ -108,18 +108,11 @@ pub fn text(w: &WavFile) -> String {
             b.origination_date, b.origination_time
         );
         let rate = w.fmt.as_ref().map_or(0, |f| f.sample_rate);
-        let tod = if rate > 0 {
-            b.time_reference as f64 / f64::from(rate)
-        } else {
-            0.0
-        };
         let _ = writeln!(
             o,
-            "    time ref     {} samples ({:02}:{:02}:{:06.3})",
+            "    time ref     {} samples ({})",
             b.time_reference,
-            (tod / 3600.0) as u64,
-            (tod / 60.0) as u64 % 60,
-            tod % 60.0
+            time_of_day(b.time_reference, rate)
         );
         let umid: String = b.umid.iter().take(32).map(|x| format!("{x:02x}")).collect();
         let _ = writeln!(o, "    UMID         {umid}");

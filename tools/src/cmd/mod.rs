@@ -80,3 +80,20 @@ pub fn seconds(frames: u64, rate: u32) -> f64 {
 pub fn count(n: u64, thing: &str) -> String {
     format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
+
+/// `frames` at `rate` as `H:MM:SS.mmm`.
+pub fn clock(frames: u64, rate: u32) -> String {
+    let ms = (seconds(frames, rate) * 1000.0).round() as u64;
+    format!(
+        "{}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+/// A time reference of `frames` since midnight at `rate` as the time of day, `HH:MM:SS.mmm`.
+pub fn time_of_day(frames: u64, rate: u32) -> String {
+    format!("{:0>12}", clock(frames, rate))
+}

@@ -10,7 +10,7 @@ use capstan_bwf::losses::{self, Loss};
 use capstan_bwf::{verify, WavFile};
 use serde::Serialize;
 
-use super::{count, seconds, wav_files, OK, PROBLEMS, UNREADABLE};
+use super::{clock, count, seconds, time_of_day, wav_files, OK, PROBLEMS, UNREADABLE};
 
 /// One take's report.
 #[derive(Debug, Serialize)]
@@ -222,9 +222,7 @@ pub fn report(
         recorded: bext.map_or(String::new(), |b| {
             format!("{} {}", b.origination_date, b.origination_time)
         }),
-        time_of_day: bext.map_or(String::new(), |b| {
-            format!("{:0>12}", clock(b.time_reference, rate))
-        }),
+        time_of_day: bext.map_or(String::new(), |b| time_of_day(b.time_reference, rate)),
         rate,
         format: main.fmt.as_ref().map_or(String::new(), |f| f.describe()),
         frames,
@@ -239,18 +237,6 @@ pub fn report(
         note: ixml.note,
         problems,
     })
-}
-
-/// `frames` at `rate` as `H:MM:SS.mmm`.
-fn clock(frames: u64, rate: u32) -> String {
-    let ms = (seconds(frames, rate) * 1000.0).round() as u64;
-    format!(
-        "{}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
 }
 
 /// The report in words.
