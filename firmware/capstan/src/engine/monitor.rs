@@ -280,7 +280,10 @@ impl Sums<'_> {
         self.peaks[..C].copy_from_slice(&peaks);
     }
 
-    /// For any number of channels (the length of `peaks`).
+    /// For any number of channels (the length of `peaks`). Its loop repeats [`Self::run`]'s
+    /// on purpose: one body for both, with the fixed loop's peaks passed in as a slice, gave
+    /// back most of the gain in the aarch64 guest (8 ch 16-bit: 16.8-18.3 ns a sample against
+    /// 13.0-13.5).
     #[inline(always)]
     fn run_any<const N: usize>(self, decode: impl Fn([u8; N]) -> i32) {
         let out_bytes = self.out_format.bytes();
