@@ -34,6 +34,14 @@ impl Layout {
             _ => None,
         }
     }
+
+    /// The files a take of `tracks` tracks is written to in this layout.
+    pub fn files(self, tracks: usize) -> usize {
+        match self {
+            Layout::Mono => tracks,
+            Layout::Poly => 1,
+        }
+    }
 }
 
 /// One input track.

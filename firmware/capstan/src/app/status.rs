@@ -6,7 +6,7 @@ use std::time::Duration;
 use capstan_board::leds::Warnings;
 use capstan_ui::{Alert, TrackMeter, Transport as Shown, UiState};
 
-use crate::config::{Layout, RecorderConfig};
+use crate::config::RecorderConfig;
 use crate::engine::Meters;
 use crate::recorder::space;
 use crate::transport::{EngineFault, State, Transport};
@@ -148,10 +148,7 @@ impl StatusBoard {
             })
             .collect();
         let rate = data_rate(view.input, armed.count());
-        let files = match view.recorder.layout {
-            Layout::Mono => armed.count() as usize,
-            Layout::Poly => 1,
-        };
+        let files = view.recorder.layout.files(armed.count() as usize);
         // A take stops when the card is down to its reserve: the time left ends there too.
         let reserve = space::take_reserve(
             data_rate(view.input, u32::from(view.input.channels())),
@@ -271,6 +268,7 @@ fn data_rate(input: &AudioInput, armed: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Layout;
 
     fn device_input() -> AudioInput {
         AudioInput::Device {

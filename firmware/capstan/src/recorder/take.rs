@@ -69,10 +69,7 @@ impl OpenTake {
     ) -> Result<OpenTake, RecordError> {
         let cfg = &req.config;
         let inputs = written_inputs(req.tracks.as_deref(), usize::from(spec.channels));
-        let files = match cfg.recorder.layout {
-            Layout::Mono => inputs.len(),
-            Layout::Poly => 1,
-        };
+        let files = cfg.recorder.layout.files(inputs.len());
         // A card already below the reserve: no take folder of empty files, but DISK FULL.
         let reserve = take_reserve(spec, cfg, files);
         let fault = mirror::faults::of_folder(&req.out);
