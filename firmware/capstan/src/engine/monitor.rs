@@ -60,6 +60,8 @@ pub struct Monitor {
     out_channels: usize,
     peaks: Vec<u32>,
     clips: Vec<u64>,
+    /// Each frame's mean, at 32-bit scale, before it is written to `wire`.
+    means: Vec<i32>,
     wire: Vec<u8>,
     meters: Arc<Meters>,
     /// Monitor frames that found no room in the playback buffer.
@@ -85,7 +87,8 @@ impl Monitor {
             out_channels,
             peaks: vec![0; channels],
             clips: vec![0; channels],
-            wire: vec![0; max_frames * out_channels * out_format.bytes()],
+            means: vec![0; max_frames.max(1)],
+            wire: vec![0; max_frames.max(1) * out_channels * out_format.bytes()],
             meters: Arc::new(Meters::new(channels)),
             dropped: Arc::new(AtomicU64::new(0)),
             mixed: None,
@@ -195,9 +198,7 @@ impl Monitor {
             let sums = Sums {
                 part,
                 peaks: &mut self.peaks,
-                wire: &mut self.wire[..frames * out_frame],
-                out_format: self.out_format,
-                out_frame,
+                means: &mut self.means[..frames],
             };
             match self.channels {
                 2 => sums.run::<N, 2>(decode),
@@ -207,6 +208,8 @@ impl Monitor {
                 64 => sums.run::<N, 64>(decode),
                 _ => sums.run_any::<N>(decode),
             }
+            let wire = &mut self.wire[..frames * out_frame];
+            encode_frames(self.out_format, &self.means[..frames], wire);
             if let Some(out) = self.out.as_mut() {
                 let queued = out.write(&self.wire[..frames * out_frame]).unwrap_or(0);
                 if queued < frames {
@@ -247,13 +250,11 @@ impl Monitor {
 }
 
 /// One pass of the plain sum over whole frames: each frame's channels summed at equal gain
-/// into `wire` (every output channel the same), each channel's peak kept in `peaks`.
+/// into its mean in `means`, each channel's peak kept in `peaks`.
 struct Sums<'a> {
     part: &'a [u8],
     peaks: &'a mut [u32],
-    wire: &'a mut [u8],
-    out_format: DeviceFormat,
-    out_frame: usize,
+    means: &'a mut [i32],
 }
 
 impl Sums<'_> {
@@ -262,9 +263,8 @@ impl Sums<'_> {
     fn run<const N: usize, const C: usize>(self, decode: impl Fn([u8; N]) -> i32) {
         let mut peaks = [0u32; C];
         peaks.copy_from_slice(&self.peaks[..C]);
-        let out_bytes = self.out_format.bytes();
         let frames = self.part.chunks_exact(N * C);
-        for (frame, out) in frames.zip(self.wire.chunks_exact_mut(self.out_frame)) {
+        for (frame, y) in frames.zip(self.means.iter_mut()) {
             let (mut high, mut low) = (0i32, 0i32);
             for (c, peak) in peaks.iter_mut().enumerate() {
                 let x = decode(frame[c * N..][..N].try_into().expect("N bytes"));
@@ -272,10 +272,7 @@ impl Sums<'_> {
                 high += x >> 8;
                 low += x & 0xFF;
             }
-            let y = mean(high, low, C as i64);
-            for o in out.chunks_exact_mut(out_bytes) {
-                encode_i32(self.out_format, y, o);
-            }
+            *y = mean(high, low, C as i64);
         }
         self.peaks[..C].copy_from_slice(&peaks);
     }
@@ -286,10 +283,9 @@ impl Sums<'_> {
     /// 13.0-13.5).
     #[inline(always)]
     fn run_any<const N: usize>(self, decode: impl Fn([u8; N]) -> i32) {
-        let out_bytes = self.out_format.bytes();
         let frames = self.part.chunks_exact(N * self.peaks.len());
         let n = self.peaks.len() as i64;
-        for (frame, out) in frames.zip(self.wire.chunks_exact_mut(self.out_frame)) {
+        for (frame, y) in frames.zip(self.means.iter_mut()) {
             let (mut high, mut low) = (0i32, 0i32);
             for (s, peak) in frame.chunks_exact(N).zip(self.peaks.iter_mut()) {
                 let x = decode(s.try_into().expect("N bytes"));
@@ -297,10 +293,44 @@ impl Sums<'_> {
                 high += x >> 8;
                 low += x & 0xFF;
             }
-            let y = mean(high, low, n);
-            for o in out.chunks_exact_mut(out_bytes) {
-                encode_i32(self.out_format, y, o);
+            *y = mean(high, low, n);
+        }
+    }
+}
+
+/// Writes each frame's mean to every channel of its frame of `wire` (whole frames of the
+/// playback device, `means.len()` of them), in `format`. A loop per format, and one for the
+/// usual stereo pair, so no sample pays for a branch on either: in the emulated Pi the
+/// branching encode cost about as much as the sum itself.
+fn encode_frames(format: DeviceFormat, means: &[i32], wire: &mut [u8]) {
+    #[inline(always)]
+    fn fill<const B: usize>(means: &[i32], wire: &mut [u8], encode: impl Fn(i32, &mut [u8])) {
+        let frame = wire.len() / means.len().max(1);
+        if frame == 2 * B {
+            for (&y, out) in means.iter().zip(wire.chunks_exact_mut(2 * B)) {
+                let (l, r) = out.split_at_mut(B);
+                encode(y, l);
+                r.copy_from_slice(l);
             }
+        } else {
+            for (&y, out) in means.iter().zip(wire.chunks_exact_mut(frame.max(B))) {
+                let (first, rest) = out.split_at_mut(B);
+                encode(y, first);
+                for o in rest.chunks_exact_mut(B) {
+                    o.copy_from_slice(first);
+                }
+            }
+        }
+    }
+    match format {
+        DeviceFormat::S16Le => fill::<2>(means, wire, |y, o| encode_i32(DeviceFormat::S16Le, y, o)),
+        DeviceFormat::S24_3Le => {
+            fill::<3>(means, wire, |y, o| encode_i32(DeviceFormat::S24_3Le, y, o))
+        }
+        DeviceFormat::S24Le => fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::S24Le, y, o)),
+        DeviceFormat::S32Le => fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::S32Le, y, o)),
+        DeviceFormat::FloatLe => {
+            fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::FloatLe, y, o))
         }
     }
 }
@@ -391,7 +421,7 @@ mod tests {
             format,
         };
         let played = Arc::new(Mutex::new(Vec::new()));
-        let sink = Capture(played.clone(), out);
+        let sink = Capture::stereo(played.clone(), out);
         (Monitor::new(spec, Some(Box::new(sink)), max_frames), played)
     }
 
@@ -506,6 +536,56 @@ mod tests {
                     meters.take_peak(c),
                     want,
                     "{channels} channels: channel {c}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_playback_format_and_width_gets_the_mean_on_every_channel() {
+        // The encode has a loop per wire format and one for a stereo pair: each must write
+        // every frame's mean, as `encode_i32` writes it, to every channel of the device, with
+        // the frames of one call split into several passes (5 frames a pass here).
+        let formats = [
+            DeviceFormat::S16Le,
+            DeviceFormat::S24_3Le,
+            DeviceFormat::S24Le,
+            DeviceFormat::S32Le,
+            DeviceFormat::FloatLe,
+        ];
+        for (format, out_channels) in formats
+            .into_iter()
+            .flat_map(|f| [1u16, 2, 3, 6].map(|c| (f, c)))
+        {
+            for inputs in [3u16, 8] {
+                let spec = StreamSpec {
+                    channels: inputs,
+                    rate: 48_000,
+                    format: SampleFormat::I32,
+                };
+                let played = Arc::new(Mutex::new(Vec::new()));
+                let sink = Capture(played.clone(), format, out_channels);
+                let mut m = Monitor::new(spec, Some(Box::new(sink)), 5);
+                let n = usize::from(inputs);
+                let samples: Vec<i32> = (0..n as i32 * 13)
+                    .map(|k| k.wrapping_mul(0x2345_6789).wrapping_sub(0x1357_9BDF))
+                    .collect();
+                let bytes: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+                m.process(&bytes);
+                let b = format.bytes();
+                let mut want = Vec::new();
+                for f in samples.chunks_exact(n) {
+                    let y = (f.iter().map(|&v| i64::from(v)).sum::<i64>() / n as i64) as i32;
+                    let mut o = vec![0u8; b];
+                    encode_i32(format, y, &mut o);
+                    for _ in 0..out_channels {
+                        want.extend_from_slice(&o);
+                    }
+                }
+                assert_eq!(
+                    *played.lock().unwrap(),
+                    want,
+                    "{inputs} inputs to {out_channels} channels of {format:?}"
                 );
             }
         }

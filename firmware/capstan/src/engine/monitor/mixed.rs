@@ -236,7 +236,7 @@ mod tests {
         }
 
         let played = Arc::new(Mutex::new(Vec::new()));
-        let out = Box::new(Capture(played.clone(), DeviceFormat::S32Le));
+        let out = Box::new(Capture::stereo(played.clone(), DeviceFormat::S32Le));
         let mut m = Monitor::with_mixer(STREAM, Some(out), period, &state()).unwrap();
         let mix = m.take_mix(true).unwrap();
         assert_eq!((mix.period_frames, mix.input_channels), (period, 3));
