@@ -1,6 +1,7 @@
 //! Capture from an ALSA device through alsa-lib's mmap.
 
-use ::alsa::pcm::PCM;
+use ::alsa::pcm::{State, PCM};
+use ::alsa::poll::{pollfd, Descriptors, Flags};
 use ::alsa::Direction;
 
 use super::hw::{configure, DeviceFormat, HwRequest, HwSetup};
@@ -16,6 +17,8 @@ const STALL_TIMEOUT_MS: u32 = 2000;
 pub struct AlsaCapture {
     pcm: PCM,
     setup: HwSetup,
+    /// The device's poll descriptors, made when it is opened.
+    fds: Vec<pollfd>,
     /// An overrun met after some frames were already read: reported by the next
     /// [`CaptureSource::wait`], so it lands at its exact place in the take.
     pending_xrun: bool,
@@ -26,11 +29,46 @@ impl AlsaCapture {
     pub fn open(name: &str, req: &HwRequest) -> Result<Self, OpenError> {
         let pcm = open_pcm(name, Direction::Capture)?;
         let setup = configure(&pcm, name, req)?;
+        let fds = Descriptors::get(&pcm).map_err(|e| {
+            OpenError::Failed(format!(
+                "{name}: cannot wait on the device (poll descriptors): {e}"
+            ))
+        })?;
         Ok(AlsaCapture {
             pcm,
             setup,
+            fds,
             pending_xrun: false,
         })
+    }
+
+    /// Waits until the device has frames for the audio thread (`Ok(true)`) or the stall
+    /// timeout passes (`Ok(false)`); a stream that failed comes back as its error. What
+    /// `snd_pcm_wait` does, without the system call it makes first to ask the stream's
+    /// state (on arm64, with no mapped status page, every such question is one).
+    /// This is realtime-safe.
+    fn poll(&mut self) -> Result<bool, ::alsa::Error> {
+        loop {
+            match ::alsa::poll::poll(&mut self.fds, STALL_TIMEOUT_MS as i32) {
+                Ok(0) => return Ok(false),
+                Ok(_) => {}
+                Err(e) if e.errno() == libc::EINTR => continue,
+                Err(e) => return Err(e),
+            }
+            let revents = self.pcm.revents(&self.fds)?;
+            if revents.intersects(Flags::ERR | Flags::NVAL) {
+                let errno = match self.pcm.state() {
+                    State::XRun => libc::EPIPE,
+                    State::Suspended => libc::ESTRPIPE,
+                    State::Disconnected => libc::ENODEV,
+                    _ => libc::EIO,
+                };
+                return Err(::alsa::Error::new("snd_pcm_wait", errno));
+            }
+            if revents.contains(Flags::IN) {
+                return Ok(true);
+            }
+        }
     }
 
     /// What the device agreed to.
@@ -78,7 +116,19 @@ impl CaptureSource for AlsaCapture {
         if std::mem::take(&mut self.pending_xrun) {
             return Err(CaptureError::Xrun);
         }
+        // The wait comes first: the last cycle took every frame the device had, so asking the
+        // device before waiting finds less than a period nearly always, and on arm64 (no
+        // mapped status page) each question is a system call.
         loop {
+            match self.poll() {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(CaptureError::Fatal(
+                        "no audio from the interface for 2 s: its clock stopped (unplugged, or its sync source is gone)",
+                    ))
+                }
+                Err(e) => return Err(self.recover(e)),
+            }
             match self.pcm.avail_update() {
                 // More than a buffer ready means frames were overwritten: an overrun even if
                 // the driver has not flagged it yet.
@@ -90,15 +140,6 @@ impl CaptureSource for AlsaCapture {
                 }
                 Ok(n) if n as usize >= self.setup.period_frames => return Ok(n as usize),
                 Ok(_) => {}
-                Err(e) => return Err(self.recover(e)),
-            }
-            match self.pcm.wait(Some(STALL_TIMEOUT_MS)) {
-                Ok(true) => {}
-                Ok(false) => {
-                    return Err(CaptureError::Fatal(
-                        "no audio from the interface for 2 s: its clock stopped (unplugged, or its sync source is gone)",
-                    ))
-                }
                 Err(e) => return Err(self.recover(e)),
             }
         }
