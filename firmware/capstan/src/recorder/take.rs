@@ -179,13 +179,15 @@ impl OpenTake {
         let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
         let fb = spec.frame_bytes();
         let interval = cfg.commit_interval();
-        // The wait when the ring is empty: about a period, as the audio thread hands frames
-        // over a period at a time (waking sooner finds nothing, and each wake costs a small
-        // core), but at least 10 ms (the ring is seconds deep: 100 wakes a second is plenty)
-        // and at most 50 ms (a STOP is seen within that).
+        // The wait when the ring is empty: a tenth of a second, or a period when that is
+        // longer (the audio thread hands frames over a period at a time: waking sooner finds
+        // nothing), and at most 200 ms (a STOP is seen within that). Each wake costs a small
+        // core a trip through the scheduler (in the emulated Pi, waking every 43 ms period
+        // cost the writer of a 32-track poly take a sixth more than ten times a second); the
+        // ring is seconds deep, so ten wakes a second lose nothing.
         let idle =
             Duration::from_secs_f64(cfg.recorder.period_frames as f64 / f64::from(spec.rate))
-                .clamp(Duration::from_millis(10), Duration::from_millis(50));
+                .clamp(Duration::from_millis(100), Duration::from_millis(200));
         let mut last_commit = Instant::now();
         let reserve = take_reserve(spec, cfg, ixmls.len());
         let mut losses = TakeLosses::default();
