@@ -185,14 +185,15 @@ impl Monitor {
 
     /// Sums and meters `N`-byte samples. The sum of up to 64 channels of 32-bit samples is
     /// kept exact in two 32-bit sums, of the top 24 bits and of the low 8, which vectorise
-    /// where a 64-bit sum would not. The usual channel counts have loops of their own, whose
-    /// peaks stay in registers from frame to frame instead of going through memory.
+    /// on every core (a 64-bit sum, which aarch64 vectorises too, was no cheaper in the
+    /// emulated Pi). The usual channel counts have loops of their own, whose peaks stay in
+    /// registers from frame to frame instead of going through memory.
     #[inline(always)]
     fn mix<const N: usize>(&mut self, captured: &[u8], decode: impl Fn([u8; N]) -> i32 + Copy) {
         let frame_bytes = N * self.channels;
         let out_bytes = self.out_format.bytes();
         let out_frame = self.out_channels * out_bytes;
-        let max = (self.wire.len() / out_frame).max(1);
+        let max = self.means.len();
         for part in captured.chunks(max * frame_bytes) {
             let frames = part.len() / frame_bytes;
             let sums = Sums {
@@ -208,8 +209,8 @@ impl Monitor {
                 64 => sums.run::<N, 64>(decode),
                 _ => sums.run_any::<N>(decode),
             }
-            let wire = &mut self.wire[..frames * out_frame];
-            encode_frames(self.out_format, &self.means[..frames], wire);
+            let (means, wire) = (&self.means[..frames], &mut self.wire[..frames * out_frame]);
+            encode_frames(self.out_format, self.out_channels, means, wire);
             if let Some(out) = self.out.as_mut() {
                 let queued = out.write(&self.wire[..frames * out_frame]).unwrap_or(0);
                 if queued < frames {
@@ -298,22 +299,26 @@ impl Sums<'_> {
     }
 }
 
-/// Writes each frame's mean to every channel of its frame of `wire` (whole frames of the
-/// playback device, `means.len()` of them), in `format`. A loop per format, and one for the
-/// usual stereo pair, so no sample pays for a branch on either: in the emulated Pi the
-/// branching encode cost about as much as the sum itself.
-fn encode_frames(format: DeviceFormat, means: &[i32], wire: &mut [u8]) {
+/// Writes each frame's mean to every one of the `channels` channels of its frame of `wire`
+/// (whole frames of the playback device, `means.len()` of them), in `format`. A loop per
+/// format, and one for the usual stereo pair, so no sample pays for a branch on either: in
+/// the emulated Pi the branching encode was a quarter to a half of the monitor's cost.
+fn encode_frames(format: DeviceFormat, channels: usize, means: &[i32], wire: &mut [u8]) {
     #[inline(always)]
-    fn fill<const B: usize>(means: &[i32], wire: &mut [u8], encode: impl Fn(i32, &mut [u8])) {
-        let frame = wire.len() / means.len().max(1);
-        if frame == 2 * B {
+    fn fill<const B: usize>(
+        channels: usize,
+        means: &[i32],
+        wire: &mut [u8],
+        encode: impl Fn(i32, &mut [u8]),
+    ) {
+        if channels == 2 {
             for (&y, out) in means.iter().zip(wire.chunks_exact_mut(2 * B)) {
                 let (l, r) = out.split_at_mut(B);
                 encode(y, l);
                 r.copy_from_slice(l);
             }
         } else {
-            for (&y, out) in means.iter().zip(wire.chunks_exact_mut(frame.max(B))) {
+            for (&y, out) in means.iter().zip(wire.chunks_exact_mut(channels * B)) {
                 let (first, rest) = out.split_at_mut(B);
                 encode(y, first);
                 for o in rest.chunks_exact_mut(B) {
@@ -323,15 +328,21 @@ fn encode_frames(format: DeviceFormat, means: &[i32], wire: &mut [u8]) {
         }
     }
     match format {
-        DeviceFormat::S16Le => fill::<2>(means, wire, |y, o| encode_i32(DeviceFormat::S16Le, y, o)),
-        DeviceFormat::S24_3Le => {
-            fill::<3>(means, wire, |y, o| encode_i32(DeviceFormat::S24_3Le, y, o))
-        }
-        DeviceFormat::S24Le => fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::S24Le, y, o)),
-        DeviceFormat::S32Le => fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::S32Le, y, o)),
-        DeviceFormat::FloatLe => {
-            fill::<4>(means, wire, |y, o| encode_i32(DeviceFormat::FloatLe, y, o))
-        }
+        DeviceFormat::S16Le => fill::<2>(channels, means, wire, |y, o| {
+            encode_i32(DeviceFormat::S16Le, y, o)
+        }),
+        DeviceFormat::S24_3Le => fill::<3>(channels, means, wire, |y, o| {
+            encode_i32(DeviceFormat::S24_3Le, y, o)
+        }),
+        DeviceFormat::S24Le => fill::<4>(channels, means, wire, |y, o| {
+            encode_i32(DeviceFormat::S24Le, y, o)
+        }),
+        DeviceFormat::S32Le => fill::<4>(channels, means, wire, |y, o| {
+            encode_i32(DeviceFormat::S32Le, y, o)
+        }),
+        DeviceFormat::FloatLe => fill::<4>(channels, means, wire, |y, o| {
+            encode_i32(DeviceFormat::FloatLe, y, o)
+        }),
     }
 }
 
