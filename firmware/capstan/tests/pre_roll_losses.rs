@@ -63,6 +63,7 @@ fn losses_in_the_pre_roll_are_marked_where_they_fall_in_the_take() {
         pre_roll: RATE as usize / 2,
         stats,
         exit,
+        paced: false,
     };
     let dir = tempfile::tempdir().unwrap();
     let req = TakeRequest {

@@ -196,6 +196,7 @@ pub fn record_take_live<S: CaptureSource + 'static>(
         exit: input.exit(),
         first: 0,
         stop: &never,
+        paced: input.shared().paced,
     };
     let mut report = open.record(feed, req, live);
     drop(tap);
@@ -279,6 +280,7 @@ pub fn record_take_running(
         exit: &input.exit,
         first,
         stop,
+        paced: input.paced,
     };
     let mut report = open.record(feed, req, live);
     if let Some(EngineExit::DeviceFailed(why)) = input.exit.get() {

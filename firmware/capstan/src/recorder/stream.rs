@@ -46,14 +46,15 @@ pub struct StreamShared {
     pub stats: Arc<EngineStats>,
     /// Why the audio thread stopped, once it has.
     pub exit: Arc<OnceLock<EngineExit>>,
+    /// The source runs only as fast as the ring is read (the sim in fast mode), not in real
+    /// time.
+    pub paced: bool,
 }
 
 /// A running audio input.
 pub struct InputStream {
     shared: StreamShared,
     plan: RingPlan,
-    /// The source runs only as fast as the ring is read (the sim in fast mode).
-    paced: bool,
     stop: Arc<AtomicBool>,
     audio: Option<JoinHandle<EngineExit>>,
     standby: Option<Standby>,
@@ -140,9 +141,9 @@ impl InputStream {
                 pre_roll: (pre_roll * f64::from(spec.rate)).round() as usize,
                 stats,
                 exit,
+                paced,
             },
             plan,
-            paced,
             stop,
             audio: Some(thread),
             standby: None,
@@ -206,7 +207,7 @@ impl InputStream {
         };
         let quit = Arc::new(AtomicBool::new(false));
         let q = quit.clone();
-        let keep = if self.paced {
+        let keep = if self.shared.paced {
             usize::MAX
         } else {
             self.shared.pre_roll
@@ -309,6 +310,7 @@ mod tests {
         let stop = Arc::new(AtomicBool::new(false));
         let opts = AudioOptions::default();
         let mut input = InputStream::start(source, None, plan, 0.2, None, &opts, stop).unwrap();
+        assert!(!input.shared().paced, "a source in real time");
         input.standby().unwrap();
         std::thread::sleep(Duration::from_millis(700));
         let mut tap = input.take_tap().unwrap();
@@ -334,6 +336,10 @@ mod tests {
         let stop = Arc::new(AtomicBool::new(false));
         let opts = AudioOptions::default();
         let mut input = InputStream::start(source, None, plan, 0.1, None, &opts, stop).unwrap();
+        assert!(
+            input.shared().paced,
+            "the writer is told not to wait in real time"
+        );
         input.standby().unwrap();
         std::thread::sleep(Duration::from_millis(300));
         // Nothing reads the ring: the source stops once it is full instead of racing on.

@@ -40,6 +40,8 @@ pub(super) struct Feed<'a> {
     pub(super) first: u64,
     /// Set to end the take while the input goes on.
     pub(super) stop: &'a AtomicBool,
+    /// The source runs only as fast as the ring is read, not in real time.
+    pub(super) paced: bool,
 }
 
 /// A take whose folder and files exist, headers on the card, no frame written yet.
@@ -174,6 +176,7 @@ impl OpenTake {
             exit,
             first,
             stop,
+            paced,
         } = feed;
         let cfg = &req.config;
         let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
@@ -185,9 +188,16 @@ impl OpenTake {
         // core a trip through the scheduler (in the emulated Pi, waking every 43 ms period
         // cost the writer of a 32-track poly take a sixth more than ten times a second); the
         // ring is seconds deep, so ten wakes a second lose nothing.
-        let idle =
+        // A source that runs only as fast as the ring is read (the sim in fast mode) refills it
+        // far faster than real time, so its wait is a millisecond: a tenth of a second there
+        // only loses time (the first wait of a fast 64-track take, the ring still empty at its
+        // start, cost a sixth of the take's time).
+        let idle = if paced {
+            Duration::from_millis(1)
+        } else {
             Duration::from_secs_f64(cfg.recorder.period_frames as f64 / f64::from(spec.rate))
-                .clamp(Duration::from_millis(100), Duration::from_millis(200));
+                .clamp(Duration::from_millis(100), Duration::from_millis(200))
+        };
         let mut last_commit = Instant::now();
         let reserve = take_reserve(spec, cfg, ixmls.len());
         let mut losses = TakeLosses::default();
