@@ -192,11 +192,9 @@ pub fn record_take_live<S: CaptureSource + 'static>(
     let never = AtomicBool::new(false);
     let feed = Feed {
         tap: &mut tap,
-        stats: input.stats(),
-        exit: input.exit(),
+        input: input.shared(),
         first: 0,
         stop: &never,
-        paced: input.shared().paced,
     };
     let mut report = open.record(feed, req, live);
     drop(tap);
@@ -276,11 +274,9 @@ pub fn record_take_running(
     let open = OpenTake::create(req, spec, &start, None, live)?;
     let feed = Feed {
         tap,
-        stats: &input.stats,
-        exit: &input.exit,
+        input,
         first,
         stop,
-        paced: input.paced,
     };
     let mut report = open.record(feed, req, live);
     if let Some(EngineExit::DeviceFailed(why)) = input.exit.get() {

@@ -172,16 +172,6 @@ impl InputStream {
         self.shared.pre_roll
     }
 
-    /// The audio thread's counters (for the whole stream).
-    pub fn stats(&self) -> &Arc<EngineStats> {
-        &self.shared.stats
-    }
-
-    /// Why the audio thread stopped, once it has.
-    pub fn exit(&self) -> &Arc<OnceLock<EngineExit>> {
-        &self.shared.exit
-    }
-
     /// The monitor's meters, if the input has a monitor.
     pub fn meters(&self) -> Option<&Arc<Meters>> {
         self.meters.as_ref()

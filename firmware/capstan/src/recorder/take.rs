@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use capstan_board::audio::StreamSpec;
@@ -16,6 +15,7 @@ use super::losses::TakeLosses;
 use super::meta::{self, TakeMeta};
 use super::mirror::{self, TakeMedia};
 use super::naming;
+use super::stream::StreamShared;
 use super::{loss_note, mix, space, RecordError, RingTap, TakeReport, TakeRequest};
 use crate::config::Layout;
 use crate::engine::{EngineExit, EngineStats, Monitor};
@@ -32,16 +32,13 @@ pub(super) struct TakeStart {
 pub(super) struct Feed<'a> {
     /// The ring's reading end.
     pub(super) tap: &'a mut RingTap,
-    /// The input's counters.
-    pub(super) stats: &'a EngineStats,
-    /// Set once the audio thread has stopped.
-    pub(super) exit: &'a OnceLock<EngineExit>,
+    /// The input the ring is filled from: its counters, its exit, and whether it runs in real
+    /// time.
+    pub(super) input: &'a StreamShared,
     /// Stream position of the take's first frame.
     pub(super) first: u64,
     /// Set to end the take while the input goes on.
     pub(super) stop: &'a AtomicBool,
-    /// The source runs only as fast as the ring is read, not in real time.
-    pub(super) paced: bool,
 }
 
 /// A take whose folder and files exist, headers on the card, no frame written yet.
@@ -172,12 +169,11 @@ impl OpenTake {
         } = self;
         let Feed {
             tap,
-            stats,
-            exit,
+            input,
             first,
             stop,
-            paced,
         } = feed;
+        let (stats, exit) = (&*input.stats, &*input.exit);
         let cfg = &req.config;
         let writer_cpu0 = capstan_board::rusage::thread_cpu_time();
         let fb = spec.frame_bytes();
@@ -192,7 +188,7 @@ impl OpenTake {
         // far faster than real time, so its wait is a millisecond: a tenth of a second there
         // only loses time (the first wait of a fast 64-track take, the ring still empty at its
         // start, cost a sixth of the take's time).
-        let idle = if paced {
+        let idle = if input.paced {
             Duration::from_millis(1)
         } else {
             Duration::from_secs_f64(cfg.recorder.period_frames as f64 / f64::from(spec.rate))
