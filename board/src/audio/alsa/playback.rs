@@ -111,23 +111,29 @@ impl AlsaPlayback {
     /// Queues what fits of `src` (whole frames in the wire format) without waiting and returns
     /// the frames queued; the rest is for the caller to drop or retry. An underrun is recovered
     /// and counted. This is realtime-safe.
+    ///
+    /// The device is asked for its room once (which also finds an underrun); the frames then
+    /// go in as many pieces as the end of its buffer cuts them into, each piece's room known
+    /// from that answer and the commits since. On arm64 (no mapped status page) each question
+    /// is a system call, and this runs once a period.
     pub fn write_nonblocking(&mut self, src: &[u8]) -> Result<usize, PlaybackError> {
         if !self.started {
             self.prefill()?;
         }
         let fb = self.setup.frame_bytes();
-        let mut done = 0;
-        while done * fb < src.len() {
+        let room = loop {
             match self.pcm.avail_update() {
-                Ok(0) => break,
-                Ok(_) => {}
+                Ok(n) => break n as usize,
                 Err(e) => {
                     self.recover(e)?;
                     self.prefill()?;
-                    continue;
                 }
             }
-            let n = self.put(done * fb, Some(src))?;
+        };
+        let want = (src.len() / fb).min(room);
+        let mut done = 0;
+        while done < want {
+            let n = self.put(done * fb, Some(&src[..want * fb]))?;
             if n == 0 {
                 break;
             }

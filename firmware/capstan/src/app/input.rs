@@ -127,7 +127,9 @@ impl AudioInput {
                     },
                     None => (None, None),
                 };
-                let monitor = Monitor::new(capture.spec(), out, hw.period_frames);
+                // Sized for a whole device buffer: the audio thread hands it every frame it took in a
+                // wake at once, so the monitor writes its device once per wake.
+                let monitor = Monitor::new(capture.spec(), out, hw.buffer_frames);
                 Ok((TakeSource::Device(capture, monitor), off))
             }
         }

@@ -327,7 +327,8 @@ fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, 
     let monitor = match &cfg.mixer {
         Some(m) => Monitor::with_mixer(capture.spec(), out, hw.period_frames, &m.state)
             .map_err(|e| format!("[mixer]: {e}"))?,
-        None => Monitor::new(capture.spec(), out, hw.period_frames),
+        // Sized for a whole device buffer, as the box's (app::AudioInput::open).
+        None => Monitor::new(capture.spec(), out, hw.buffer_frames),
     };
     Ok((capture, monitor))
 }
