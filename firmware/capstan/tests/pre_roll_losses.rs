@@ -64,6 +64,7 @@ fn losses_in_the_pre_roll_are_marked_where_they_fall_in_the_take() {
         stats,
         exit,
         paced: false,
+        mix: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let req = TakeRequest {

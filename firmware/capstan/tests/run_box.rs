@@ -274,3 +274,40 @@ fn a_failing_display_or_led_does_not_end_the_take() {
     let w = reader::read(&takes[0].files[0].path).unwrap();
     assert_eq!(verify::counter(&w).unwrap().0, takes[0].frames);
 }
+
+#[test]
+fn a_box_with_a_mixer_saves_the_mix_heard_with_each_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("takes");
+    let mut config = harness_config();
+    let mut state = capstan_mixer::MixerState::with_mono_tracks(2);
+    state.tracks[1].fader_db = -6.0;
+    config.mixer = Some(capstan::config::MixerConfig {
+        board_mix: true,
+        state: state.clone(),
+    });
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    edges.extend(press(Button::Stop, 900, 1600));
+    let run = run_box_with(
+        box_options(config, out.clone(), 1900, RecAgain::Marker),
+        edges,
+    );
+    assert_eq!(run.takes.len(), 1);
+    let take = &run.takes[0];
+    assert_eq!(take.failure, None);
+    // The mix the monitor played is saved beside the tracks, as `capstan record` saves it.
+    let text = std::fs::read_to_string(take.dir.join("S01-T001.mix.toml"))
+        .expect("the take keeps the mix heard");
+    let mix: capstan_mixer::TakeMix =
+        toml::from_str(&text).expect("the mix file reads back as a TakeMix");
+    assert_eq!(mix.mixer, state);
+    assert_eq!((mix.rate, mix.input_channels), (RATE, 2));
+    // The box does not print the board mix while it records: the file says so.
+    assert!(!mix.board_mix);
+    assert!(!take.dir.join("S01-T001_MIX.wav").exists());
+    for f in &take.files {
+        let w = reader::read(&f.path).unwrap();
+        assert_eq!(verify::counter(&w).unwrap().0, take.frames, "{:?}", f.path);
+    }
+}

@@ -66,7 +66,7 @@ pub fn open_board(
                 name,
             };
             // Opened once to see that it is there; the box opens it again to run.
-            match input.open() {
+            match input.open(cfg.mixer.as_ref().map(|m| &m.state)) {
                 Ok(_) => Some(input),
                 // Not plugged in yet, or held by another program: either can change.
                 // The box says why when it tries to open it.

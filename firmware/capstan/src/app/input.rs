@@ -9,6 +9,8 @@ use capstan_board::audio::{
     CaptureSource, DeviceFormat, OpenError, PlaybackSink, Signal, SimSource, StreamSpec,
 };
 
+use capstan_mixer::MixerState;
+
 use crate::config::Config;
 use crate::engine::{ring, Meters, Monitor};
 use crate::recorder::{stream, AudioOptions, InputStream};
@@ -100,8 +102,13 @@ impl AudioInput {
 
     /// Opens the source for a take, with its monitor where that opens: a monitor device that
     /// cannot be opened is left out, and why is returned beside the source (the take matters
-    /// more than the headphones).
-    pub fn open(&self) -> Result<(TakeSource, Option<String>), OpenError> {
+    /// more than the headphones). With `mixer` the monitor plays that mix instead of the plain
+    /// sum; a mix the input cannot feed (a track on a channel it does not have) is refused,
+    /// named.
+    pub fn open(
+        &self,
+        mixer: Option<&MixerState>,
+    ) -> Result<(TakeSource, Option<String>), OpenError> {
         match self {
             AudioInput::Sim {
                 spec,
@@ -110,7 +117,7 @@ impl AudioInput {
                 fast,
             } => {
                 let source = SimSource::new(*spec, *signal, *period_frames, *fast)?;
-                let monitor = Monitor::new(*spec, None, *period_frames);
+                let monitor = monitor_for(*spec, None, *period_frames, *period_frames, mixer)?;
                 Ok((TakeSource::Sim(source, monitor), None))
             }
             AudioInput::Device {
@@ -127,12 +134,29 @@ impl AudioInput {
                     },
                     None => (None, None),
                 };
-                // Sized for a whole device buffer: the audio thread hands it every frame it took in a
-                // wake at once, so the monitor writes its device once per wake.
-                let monitor = Monitor::new(capture.spec(), out, hw.buffer_frames);
+                let spec = capture.spec();
+                let monitor = monitor_for(spec, out, hw.buffer_frames, hw.period_frames, mixer)?;
                 Ok((TakeSource::Device(capture, monitor), off))
             }
         }
+    }
+}
+
+/// The monitor of a stream of `spec` playing to `out`: through the mixer with `mixer`, a
+/// period of `period_frames` at a time, else the plain sum, sized for `max_frames` a call (a
+/// whole device buffer: the audio thread hands over every frame it took in a wake at once, so
+/// the monitor writes its device once per wake).
+fn monitor_for(
+    spec: StreamSpec,
+    out: Option<Box<dyn PlaybackSink>>,
+    max_frames: usize,
+    period_frames: usize,
+    mixer: Option<&MixerState>,
+) -> Result<Monitor, OpenError> {
+    match mixer {
+        Some(state) => Monitor::with_mixer(spec, out, period_frames, state)
+            .map_err(|e| OpenError::Unsupported(format!("[mixer]: {e}"))),
+        None => Ok(Monitor::new(spec, out, max_frames)),
     }
 }
 
@@ -176,7 +200,8 @@ impl AudioInput {
         cfg: &Config,
         audio: &AudioOptions,
     ) -> Result<(InputStream, Option<String>), StartError> {
-        let (source, monitor_off) = self.open().map_err(|e| StartError {
+        let mixer = cfg.mixer.as_ref().map(|m| &m.state);
+        let (source, monitor_off) = self.open(mixer).map_err(|e| StartError {
             fault: match e {
                 OpenError::NoDevice(_) => InputFault::Absent,
                 OpenError::Busy(_) => InputFault::Busy,

@@ -98,8 +98,9 @@ impl Monitor {
     /// A monitor that mixes captured frames of `spec` through the real mixer with `state`, a
     /// period of `period_frames` at a time, playing to `out` (or metering only). Without a
     /// playback device the mixer writes as many outputs as its buses play on (at least two).
-    /// The input channel meters of [`Monitor::meters`] stay at zero: read
-    /// [`Monitor::mixer_meters`] instead. Not realtime-safe: this is where the mixer is built.
+    /// [`Monitor::meters`] keeps the input channels' peaks as with the plain sum (the box's
+    /// display shows them); [`Monitor::mixer_meters`] has the mixer's own. Not realtime-safe:
+    /// this is where the mixer is built.
     pub fn with_mixer(
         spec: StreamSpec,
         out: Option<Box<dyn PlaybackSink>>,
@@ -121,7 +122,7 @@ impl Monitor {
             rate: spec.rate,
             period_frames,
         };
-        let mut m = Monitor::new(spec, None, 1);
+        let mut m = Monitor::new(spec, None, period_frames);
         m.mixed = Some(mixed::MixedMonitor::new(
             state,
             mixer_spec,
@@ -159,12 +160,12 @@ impl Monitor {
     /// Feeds captured frames (interleaved, in the stream's format) through the monitor.
     /// With a mixer, the frames are mixed a whole period at a time (the rest waits for the next
     /// call). Without one, integer formats are summed and metered in integer arithmetic at
-    /// 32-bit scale (exact, and cheap on any core); float input is summed in f32.
+    /// 32-bit scale (exact, and cheap on any core); float input is summed in f32. Either way
+    /// the input channels are metered here (with a mixer the plain sum plays nowhere).
     /// This is realtime-safe.
     pub fn process(&mut self, captured: &[u8]) {
         if let Some(m) = self.mixed.as_mut() {
             m.feed(captured);
-            return;
         }
         // One loop per format, so the per-sample decode has no branch on the format and the
         // loop over a frame's channels runs in vector registers.
@@ -209,10 +210,16 @@ impl Monitor {
                 64 => sums.run::<N, 64>(decode),
                 _ => sums.run_any::<N>(decode),
             }
-            let (means, wire) = (&self.means[..frames], &mut self.wire[..frames * out_frame]);
-            encode_frames(self.out_format, self.out_channels, means, wire);
+            // Without a playback device (metering only, or a mixer playing) the sum goes nowhere.
             if let Some(out) = self.out.as_mut() {
-                let queued = out.write(&self.wire[..frames * out_frame]).unwrap_or(0);
+                let wire = &mut self.wire[..frames * out_frame];
+                encode_frames(
+                    self.out_format,
+                    self.out_channels,
+                    &self.means[..frames],
+                    wire,
+                );
+                let queued = out.write(wire).unwrap_or(0);
                 if queued < frames {
                     self.dropped
                         .fetch_add((frames - queued) as u64, Ordering::Relaxed);

@@ -56,6 +56,26 @@ pub fn write_mix_file(dir: &Path, stem: &str, mix: &TakeMix) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// At take start, for a take from a running input (the box): saves `heard`, the mix its
+/// monitor plays, beside the take's files. The board mix is not printed there (the monitor
+/// already runs on the audio thread, and its mix is not cut at the take's first frame); when
+/// the config asks for one, a warning says how to get it: `take mixdown` prints the mix from
+/// the tracks with the saved settings.
+pub fn save_running_mix(tm: &TakeMeta, heard: &TakeMix, cfg: &Config) -> Result<(), WriteError> {
+    let stem = tm.take.stem();
+    let sidecar = write_mix_file(&tm.take.dir, &stem, heard)?;
+    tracing::info!("mix settings saved in {}", sidecar.display());
+    if cfg.mixer.as_ref().is_some_and(|m| m.board_mix) {
+        tracing::warn!(
+            "board_mix: the box does not print {} while it records; `take mixdown {}` prints it \
+             from the tracks with the saved mix",
+            print_file_name(&stem),
+            tm.take.dir.display()
+        );
+    }
+    Ok(())
+}
+
 impl TakePrint {
     /// At take start: saves the mix `monitor` runs with beside the take's files, and, when the
     /// config asks for a board mix, creates the print file and has the monitor print into a

@@ -184,7 +184,7 @@ pub fn record_take_live<S: CaptureSource + 'static>(
         rec: chrono::Local::now(),
         pre_roll: 0,
     };
-    let open = OpenTake::create(req, spec, &start, monitor.as_mut(), live)?;
+    let open = OpenTake::create(req, spec, &start, monitor.as_mut(), None, live)?;
     let mut input = InputStream::start(source, monitor, plan, 0.0, req.frames, &req.audio, stop)?;
     let mut tap = input
         .take_tap()
@@ -271,7 +271,7 @@ pub fn record_take_running(
             start.pre_roll
         );
     }
-    let open = OpenTake::create(req, spec, &start, None, live)?;
+    let open = OpenTake::create(req, spec, &start, None, input.mix.as_ref(), live)?;
     let feed = Feed {
         tap,
         input,

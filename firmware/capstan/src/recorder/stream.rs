@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use capstan_board::audio::{CaptureSource, StreamSpec};
+use capstan_mixer::TakeMix;
 
 use super::tap::RingTap;
 use super::{AudioOptions, RecordError};
@@ -49,6 +50,8 @@ pub struct StreamShared {
     /// The source runs only as fast as the ring is read (the sim in fast mode), not in real
     /// time.
     pub paced: bool,
+    /// The mix the monitor plays, when it plays through the mixer: saved with every take.
+    pub mix: Option<TakeMix>,
 }
 
 /// A running audio input.
@@ -82,6 +85,9 @@ impl InputStream {
         let (ev_tx, ev_rx) = rtrb::RingBuffer::new(EVENT_CAPACITY);
         let stats = Arc::new(EngineStats::default());
         let meters = monitor.as_ref().map(Monitor::meters);
+        // The board mix is printed only by a take that starts its own input (its monitor is
+        // handed the print ring before it runs).
+        let mix = monitor.as_ref().and_then(|m| m.take_mix(false));
         let mut engine =
             CaptureEngine::new(source, producer, ev_tx, stats.clone(), stop.clone(), limit);
         if let Some(m) = monitor {
@@ -142,6 +148,7 @@ impl InputStream {
                 stats,
                 exit,
                 paced,
+                mix,
             },
             plan,
             stop,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use capstan_board::audio::StreamSpec;
 use capstan_bwf::ixml::Ixml;
 use capstan_bwf::WavSpec;
+use capstan_mixer::TakeMix;
 
 use super::live::LiveTake;
 use super::losses::TakeLosses;
@@ -57,13 +58,16 @@ pub(super) struct OpenTake {
 }
 
 impl OpenTake {
-    /// Makes the take's folder and files and syncs their headers; `monitor` gets the board mix
-    /// to print, if the config asks for one.
+    /// Makes the take's folder and files and syncs their headers. The mix heard is saved with
+    /// the take: `monitor` (a take's own input, not yet running) gets the board mix to print
+    /// too, if the config asks for one; `running_mix` is the mix of a running input's monitor
+    /// (the box), saved without a print.
     pub(super) fn create(
         req: &TakeRequest,
         spec: StreamSpec,
         start: &TakeStart,
         monitor: Option<&mut Monitor>,
+        running_mix: Option<&TakeMix>,
         live: &LiveTake,
     ) -> Result<OpenTake, RecordError> {
         let cfg = &req.config;
@@ -133,7 +137,13 @@ impl OpenTake {
             })
             .collect();
         let mut files = TakeMedia::create(wav, specs, mirror_dir.as_deref(), req.writer, live)?;
-        let print = mix::TakePrint::start(&tm, monitor, cfg, req.writer)?;
+        let print = match running_mix {
+            Some(heard) => {
+                mix::save_running_mix(&tm, heard, cfg)?;
+                None
+            }
+            None => mix::TakePrint::start(&tm, monitor, cfg, req.writer)?,
+        };
         // Every header reaches the card before the first frame: a cut at any moment leaves files
         // that say what they hold.
         files.commit()?;

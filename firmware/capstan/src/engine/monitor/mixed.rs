@@ -271,6 +271,23 @@ mod tests {
     }
 
     #[test]
+    fn a_mixer_monitor_meters_the_inputs_as_the_plain_sum_does() {
+        let data = captured();
+        let mut mixed = Monitor::with_mixer(STREAM, None, 64, &state()).unwrap();
+        let mut plain = Monitor::new(STREAM, None, 64);
+        for part in data.chunks(37 * 9) {
+            mixed.process(part);
+            plain.process(part);
+        }
+        let (got, want) = (mixed.meters(), plain.meters());
+        for c in 0..3 {
+            let peak = want.take_peak(c);
+            assert!(peak > 0.0, "channel {c} has signal");
+            assert_eq!(got.take_peak(c), peak, "channel {c}");
+        }
+    }
+
+    #[test]
     fn a_state_the_stream_cannot_feed_is_refused_and_the_plain_sum_has_no_mix() {
         let mut s = state();
         s.tracks[0].input = TrackInput::Mono(7);
