@@ -1,6 +1,8 @@
 //! The `[mixer]` section: the monitor mixer's settings as the mixer crate reads them
 //! ([`MixerState`]: tracks, groups, auxes, master), plus `board_mix`, which prints the stereo
-//! mix to a `_MIX.wav` file beside the tracks of every take.
+//! mix to a `_MIX.wav` file beside the tracks of every take `capstan record` makes. The box
+//! (`capstan run`) plays the mix and saves it with its takes, but does not print it while it
+//! records (its monitor runs between takes); `take mixdown` prints it from the tracks.
 //!
 //! ```toml
 //! [mixer]
@@ -22,7 +24,7 @@ use serde::{Deserialize, Deserializer};
 /// The `[mixer]` section.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MixerConfig {
-    /// Print the stereo mix to `<SCENE>-T<NNN>_MIX.wav` with every take.
+    /// Print the stereo mix to `<SCENE>-T<NNN>_MIX.wav` with every take of `capstan record`.
     pub board_mix: bool,
     /// The mixer's settings (every other key of the section).
     pub state: MixerState,
