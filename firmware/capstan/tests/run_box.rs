@@ -311,3 +311,32 @@ fn a_box_with_a_mixer_saves_the_mix_heard_with_each_take() {
         assert_eq!(verify::counter(&w).unwrap().0, take.frames, "{:?}", f.path);
     }
 }
+
+#[test]
+fn a_mix_the_input_cannot_play_leaves_the_plain_sum_and_says_so_and_takes_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = harness_config();
+    let mut state = capstan_mixer::MixerState::with_mono_tracks(2);
+    state.tracks[1].input = capstan_mixer::TrackInput::Mono(7);
+    config.mixer = Some(capstan::config::MixerConfig {
+        board_mix: false,
+        state,
+    });
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    edges.extend(press(Button::Stop, 700, 1400));
+    let run = run_box_with(
+        box_options(config, dir.path().join("takes"), 1700, RecAgain::Marker),
+        edges,
+    );
+    assert_eq!(run.takes.len(), 1, "the take records whatever the mix");
+    let take = &run.takes[0];
+    assert_eq!(take.failure, None);
+    assert_eq!(take.files.len(), 2);
+    assert!(
+        !take.dir.join("S01-T001.mix.toml").exists(),
+        "no mix was heard, so none is saved"
+    );
+    let last = run.terminal.split("\x1b[H").last().unwrap();
+    assert!(last.contains("Config error [mixer]"), "{last}");
+}

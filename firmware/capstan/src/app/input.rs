@@ -40,6 +40,16 @@ pub enum AudioInput {
     },
 }
 
+/// An input just opened, and what of its monitor could not be had.
+pub struct OpenedInput {
+    /// The source, with its monitor.
+    pub source: TakeSource,
+    /// Why the monitor's playback device is off (it did not open), if it is.
+    pub monitor_off: Option<String>,
+    /// Why the config's `[mixer]` was refused (the monitor plays the plain sum), if it was.
+    pub mix_refused: Option<String>,
+}
+
 /// One take's opened source, with the monitor that meters it on the audio thread.
 pub enum TakeSource {
     /// The sim board's source.
@@ -100,15 +110,9 @@ impl AudioInput {
         }
     }
 
-    /// Opens the source for a take, with its monitor where that opens: a monitor device that
-    /// cannot be opened is left out, and why is returned beside the source (the take matters
-    /// more than the headphones). With `mixer` the monitor plays that mix instead of the plain
-    /// sum; a mix the input cannot feed (a track on a channel it does not have) is refused,
-    /// named.
-    pub fn open(
-        &self,
-        mixer: Option<&MixerState>,
-    ) -> Result<(TakeSource, Option<String>), OpenError> {
+    /// Opens the source for a take, with its monitor where that opens (the take matters more
+    /// than the headphones). With `mixer` the monitor plays that mix instead of the plain sum.
+    pub fn open(&self, mixer: Option<&MixerState>) -> Result<OpenedInput, OpenError> {
         match self {
             AudioInput::Sim {
                 spec,
@@ -117,8 +121,13 @@ impl AudioInput {
                 fast,
             } => {
                 let source = SimSource::new(*spec, *signal, *period_frames, *fast)?;
-                let monitor = monitor_for(*spec, None, *period_frames, *period_frames, mixer)?;
-                Ok((TakeSource::Sim(source, monitor), None))
+                let (monitor, mix_refused) =
+                    monitor_for(*spec, None, *period_frames, *period_frames, mixer);
+                Ok(OpenedInput {
+                    source: TakeSource::Sim(source, monitor),
+                    monitor_off: None,
+                    mix_refused,
+                })
             }
             AudioInput::Device {
                 name,
@@ -135,8 +144,13 @@ impl AudioInput {
                     None => (None, None),
                 };
                 let spec = capture.spec();
-                let monitor = monitor_for(spec, out, hw.buffer_frames, hw.period_frames, mixer)?;
-                Ok((TakeSource::Device(capture, monitor), off))
+                let (monitor, mix_refused) =
+                    monitor_for(spec, out, hw.buffer_frames, hw.period_frames, mixer);
+                Ok(OpenedInput {
+                    source: TakeSource::Device(capture, monitor),
+                    monitor_off: off,
+                    mix_refused,
+                })
             }
         }
     }
@@ -145,18 +159,32 @@ impl AudioInput {
 /// The monitor of a stream of `spec` playing to `out`: through the mixer with `mixer`, a
 /// period of `period_frames` at a time, else the plain sum, sized for `max_frames` a call (a
 /// whole device buffer: the audio thread hands over every frame it took in a wake at once, so
-/// the monitor writes its device once per wake).
+/// the monitor writes its device once per wake). A mix this stream or device cannot play (a
+/// track on a channel the input does not have, an output the device does not have) leaves
+/// the monitor on the plain sum, and why is returned beside it: the takes matter more than
+/// the headphones' mix.
 fn monitor_for(
     spec: StreamSpec,
     out: Option<Box<dyn PlaybackSink>>,
     max_frames: usize,
     period_frames: usize,
     mixer: Option<&MixerState>,
-) -> Result<Monitor, OpenError> {
-    match mixer {
-        Some(state) => Monitor::with_mixer(spec, out, period_frames, state)
-            .map_err(|e| OpenError::Unsupported(format!("[mixer]: {e}"))),
-        None => Ok(Monitor::new(spec, out, max_frames)),
+) -> (Monitor, Option<String>) {
+    let Some(state) = mixer else {
+        return (Monitor::new(spec, out, max_frames), None);
+    };
+    let refused = |e| {
+        format!(
+            "[mixer]: {e}; the monitor plays every input summed to stereo (mend the [mixer] \
+             section and restart the box)"
+        )
+    };
+    match Monitor::mixer_fits(spec, out.as_deref(), period_frames, state) {
+        Ok(()) => match Monitor::with_mixer(spec, out, period_frames, state) {
+            Ok(m) => (m, None),
+            Err(e) => (Monitor::new(spec, None, max_frames), Some(refused(e))),
+        },
+        Err(e) => (Monitor::new(spec, out, max_frames), Some(refused(e))),
     }
 }
 
@@ -194,14 +222,15 @@ impl AudioInput {
     /// Opens the input and starts it running with the config's ring and pre-roll, after
     /// checking the ring fits in the memory the box has free; the ring's reading end goes to
     /// the standby thread. The message of an error says what to change. Beside the input:
-    /// why its monitor is off, when its device could not be opened (see [`AudioInput::open`]).
+    /// why its monitor is off, when its device could not be opened, and why the config's mix
+    /// was refused, when it was (see [`OpenedInput`]).
     pub fn start(
         &self,
         cfg: &Config,
         audio: &AudioOptions,
-    ) -> Result<(InputStream, Option<String>), StartError> {
+    ) -> Result<(InputStream, Option<String>, Option<String>), StartError> {
         let mixer = cfg.mixer.as_ref().map(|m| &m.state);
-        let (source, monitor_off) = self.open(mixer).map_err(|e| StartError {
+        let opened = self.open(mixer).map_err(|e| StartError {
             fault: match e {
                 OpenError::NoDevice(_) => InputFault::Absent,
                 OpenError::Busy(_) => InputFault::Busy,
@@ -210,12 +239,12 @@ impl AudioInput {
             message: format!("cannot open {}: {e}", self.describe()),
         })?;
         let pre_roll = cfg.recorder.pre_roll;
-        let mut input = match source {
+        let mut input = match opened.source {
             TakeSource::Sim(s, m) => start_stream(s, m, cfg, pre_roll, audio),
             TakeSource::Device(d, m) => start_stream(d, m, cfg, pre_roll, audio),
         }?;
         input.standby().map_err(|e| e.to_string())?;
-        Ok((input, monitor_off))
+        Ok((input, opened.monitor_off, opened.mix_refused))
     }
 }
 

@@ -34,7 +34,7 @@ use crate::transport::{EngineFault, Event, RecAgain, Transport, TransportConfig}
 
 pub use board::{display_config, open_board};
 pub(crate) use input::open_monitor;
-pub use input::{AudioInput, InputFault, StartError, TakeSource};
+pub use input::{AudioInput, InputFault, OpenedInput, StartError, TakeSource};
 pub use recording::Recording;
 pub use screen::{PanelScreen, Screen, TerminalScreen};
 pub use status::StatusBoard;
@@ -127,6 +127,9 @@ pub struct App {
     input_error: Option<StartError>,
     /// Why the running input's monitor is off (its playback device did not open), if it is.
     monitor_off: Option<String>,
+    /// Why the config's `[mixer]` was refused by the running input (its monitor plays the
+    /// plain sum): shown as a config error.
+    mix_refused: Option<String>,
     message: Option<(String, Duration)>,
     last_draw: Option<Duration>,
     leds_failed: bool,
@@ -173,6 +176,7 @@ impl App {
             monitor_gave_up: None,
             input_error: None,
             monitor_off: None,
+            mix_refused: None,
             message: None,
             last_draw: None,
             leds_failed: false,
@@ -306,7 +310,8 @@ impl App {
                 recorder: &self.options.config.recorder,
                 fault: self.fault,
                 monitor_off: self.input.is_some() && self.monitor_off.is_some(),
-                config_error: self.options.config_error.as_deref(),
+                config_error: (self.options.config_error.as_deref())
+                    .or(self.mix_refused.as_deref()),
                 input_fault: match &self.input {
                     None => self.input_error.as_ref().map(|e| e.fault),
                     Some(_) => None,

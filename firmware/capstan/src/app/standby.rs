@@ -24,7 +24,7 @@ impl App {
     /// Opens the input and starts it running (logged); says why not to the caller only, but
     /// keeps it in `input_error`.
     fn start_input(&mut self) -> Result<(), StartError> {
-        let (input, monitor_off) = self
+        let (input, monitor_off, mix_refused) = self
             .options
             .input
             .start(&self.options.config, &self.options.audio)
@@ -41,6 +41,12 @@ impl App {
             }
         }
         self.monitor_off = monitor_off;
+        if mix_refused != self.mix_refused {
+            if let Some(why) = &mix_refused {
+                tracing::error!("{why}");
+            }
+            self.mix_refused = mix_refused;
+        }
         tracing::info!(
             "audio input running: {}, {} frames of pre-roll kept while stopped",
             self.options.input.describe(),

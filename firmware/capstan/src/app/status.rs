@@ -218,8 +218,12 @@ impl StatusBoard {
     }
 }
 
-/// "line N" of a config error that names its line, else "".
+/// Where a config error is: "line N" when it names its line, "[mixer]" for a mix the input
+/// refused, else "".
 fn line_of(error: &str) -> String {
+    if error.starts_with("[mixer]") {
+        return "[mixer]".into();
+    }
     let Some(at) = error.find("line ") else {
         return String::new();
     };
@@ -433,6 +437,10 @@ mod tests {
         assert_eq!(
             line_of("cannot read the config file x: Permission denied"),
             ""
+        );
+        assert_eq!(
+            line_of("[mixer]: track 1 \"Kick\" takes input channel 7, but ..."),
+            "[mixer]"
         );
     }
 

@@ -107,21 +107,7 @@ impl Monitor {
         period_frames: usize,
         state: &MixerState,
     ) -> Result<Self, MixerError> {
-        let outputs = match &out {
-            Some(o) => o.channels(),
-            None => (state.auxes.iter().filter_map(|a| a.output))
-                .chain(state.master.output)
-                .flatten()
-                .map(|c| c.saturating_add(1))
-                .fold(2, u16::max),
-        };
-        let mixer_spec = MixerSpec {
-            input_channels: spec.channels,
-            input_format: raw_format(spec.format),
-            output_channels: outputs,
-            rate: spec.rate,
-            period_frames,
-        };
+        let mixer_spec = mixer_spec(spec, out.as_deref(), period_frames, state);
         let mut m = Monitor::new(spec, None, period_frames);
         m.mixed = Some(mixed::MixedMonitor::new(
             state,
@@ -130,6 +116,18 @@ impl Monitor {
             m.dropped.clone(),
         )?);
         Ok(m)
+    }
+
+    /// Whether [`Monitor::with_mixer`] takes `state` for this stream and playback device: the
+    /// mixer's reason when it does not (a track on a channel the input does not have, an
+    /// output pair the device does not have...).
+    pub fn mixer_fits(
+        spec: StreamSpec,
+        out: Option<&dyn PlaybackSink>,
+        period_frames: usize,
+        state: &MixerState,
+    ) -> Result<(), MixerError> {
+        mixer_spec(spec, out, period_frames, state).check_state(state)
     }
 
     /// The settings and stream the mixer runs with, to save with a take (`None` for the plain
@@ -303,6 +301,32 @@ impl Sums<'_> {
             }
             *y = mean(high, low, n);
         }
+    }
+}
+
+/// The mixer's stream for captured frames of `spec` mixed with `state` a period of
+/// `period_frames` at a time, playing to `out`: as many outputs as the device has, or without
+/// one as many as the buses play on (at least two).
+fn mixer_spec(
+    spec: StreamSpec,
+    out: Option<&dyn PlaybackSink>,
+    period_frames: usize,
+    state: &MixerState,
+) -> MixerSpec {
+    let outputs = match out {
+        Some(o) => o.channels(),
+        None => (state.auxes.iter().filter_map(|a| a.output))
+            .chain(state.master.output)
+            .flatten()
+            .map(|c| c.saturating_add(1))
+            .fold(2, u16::max),
+    };
+    MixerSpec {
+        input_channels: spec.channels,
+        input_format: raw_format(spec.format),
+        output_channels: outputs,
+        rate: spec.rate,
+        period_frames,
     }
 }
 
