@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::engine::{EngineEvent, EngineExit, LossKind, Monitor, RingPlan};
 pub use live::{LiveTake, MarkRequest};
 pub use stream::InputStream;
-use take::{Feed, OpenTake, TakeStart};
+use take::{Feed, HeardMix, OpenTake, TakeStart};
 pub use tap::RingTap;
 
 /// What to record.
@@ -184,7 +184,7 @@ pub fn record_take_live<S: CaptureSource + 'static>(
         rec: chrono::Local::now(),
         pre_roll: 0,
     };
-    let open = OpenTake::create(req, spec, &start, monitor.as_mut(), None, live)?;
+    let open = OpenTake::create(req, spec, &start, HeardMix::Monitor(monitor.as_mut()), live)?;
     let mut input = InputStream::start(source, monitor, plan, 0.0, req.frames, &req.audio, stop)?;
     let mut tap = input
         .take_tap()
@@ -271,7 +271,13 @@ pub fn record_take_running(
             start.pre_roll
         );
     }
-    let open = OpenTake::create(req, spec, &start, None, input.mix.as_ref(), live)?;
+    let open = OpenTake::create(
+        req,
+        spec,
+        &start,
+        HeardMix::Running(input.mix.as_ref()),
+        live,
+    )?;
     let feed = Feed {
         tap,
         input,

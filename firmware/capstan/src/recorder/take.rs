@@ -42,6 +42,15 @@ pub(super) struct Feed<'a> {
     pub(super) stop: &'a AtomicBool,
 }
 
+/// The mix a take keeps beside its tracks, when its monitor runs through the mixer.
+pub(super) enum HeardMix<'a> {
+    /// The take's own monitor, not yet running (`capstan record`): its mix is saved, and the
+    /// board mix printed too if the config asks for one.
+    Monitor(Option<&'a mut Monitor>),
+    /// The mix a running input's monitor plays (the box): saved, not printed.
+    Running(Option<&'a TakeMix>),
+}
+
 /// A take whose folder and files exist, headers on the card, no frame written yet.
 pub(super) struct OpenTake {
     take: naming::TakeName,
@@ -58,16 +67,13 @@ pub(super) struct OpenTake {
 }
 
 impl OpenTake {
-    /// Makes the take's folder and files and syncs their headers. The mix heard is saved with
-    /// the take: `monitor` (a take's own input, not yet running) gets the board mix to print
-    /// too, if the config asks for one; `running_mix` is the mix of a running input's monitor
-    /// (the box), saved without a print.
+    /// Makes the take's folder and files and syncs their headers. The mix `heard` is saved
+    /// with the take (see [`HeardMix`]).
     pub(super) fn create(
         req: &TakeRequest,
         spec: StreamSpec,
         start: &TakeStart,
-        monitor: Option<&mut Monitor>,
-        running_mix: Option<&TakeMix>,
+        heard: HeardMix<'_>,
         live: &LiveTake,
     ) -> Result<OpenTake, RecordError> {
         let cfg = &req.config;
@@ -137,12 +143,13 @@ impl OpenTake {
             })
             .collect();
         let mut files = TakeMedia::create(wav, specs, mirror_dir.as_deref(), req.writer, live)?;
-        let print = match running_mix {
-            Some(heard) => {
-                mix::save_running_mix(&tm, heard, cfg)?;
+        let print = match heard {
+            HeardMix::Running(Some(mix)) => {
+                mix::save_running_mix(&tm, mix, cfg)?;
                 None
             }
-            None => mix::TakePrint::start(&tm, monitor, cfg, req.writer)?,
+            HeardMix::Running(None) => None,
+            HeardMix::Monitor(monitor) => mix::TakePrint::start(&tm, monitor, cfg, req.writer)?,
         };
         // Every header reaches the card before the first frame: a cut at any moment leaves files
         // that say what they hold.
