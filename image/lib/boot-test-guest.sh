@@ -64,6 +64,14 @@ takes_dev=$(awk '$2 == "/media/capstan" { print $1 }' /proc/mounts)
 takes_mib=$(($(cat "/sys/class/block/${takes_dev##*/}/size") / 2048))
 # The image's 1024 MiB and the 512 MiB image/boot-test added to the card.
 [ "$takes_mib" -gt 1400 ] || fail "the takes partition did not grow to the card's end ($takes_mib MiB)"
+# The grow ran to its end (systemd once stopped it after mkfs.exfat, when the
+# partition it had grown went away and came back), and the file system fills
+# the grown partition.
+grow=capstan-grow-takes@${takes_dev##*/}.service
+journalctl -b -u "$grow" -o cat --no-pager | grep -q 'is the takes partition CAPSTAN' ||
+    fail "$grow did not finish: $(systemctl show -p Result --value "$grow")"
+fs_mib=$(df -m --output=size /media/capstan | tail -n 1 | tr -d ' ')
+[ "$fs_mib" -gt $((takes_mib - 64)) ] || fail "the exFAT of /media/capstan holds $fs_mib MiB of its partition's $takes_mib"
 pid=$(systemctl show -p MainPID --value capstan.service)
 user=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 [ "$user" = 990 ] || fail "the box runs as uid $user, not capstan (990)"
