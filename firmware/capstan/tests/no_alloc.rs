@@ -139,7 +139,7 @@ fn mixer_monitor_cycles_do_not_allocate() {
             pre_fader: true,
         });
     }
-    let mut monitor = Monitor::with_mixer(SPEC, None, period, &state).unwrap();
+    let mut monitor = Monitor::with_mixer(SPEC, None, period, period, &state).unwrap();
     let (print_tx, mut print_rx) = rtrb::RingBuffer::<f32>::new(16 * period * 2);
     let lost = monitor.print_to(print_tx).unwrap();
     // A ring that is not a whole number of periods: the wrap cuts periods in two.

@@ -180,7 +180,7 @@ fn monitor_for(
         )
     };
     match Monitor::mixer_fits(spec, out.as_deref(), period_frames, state) {
-        Ok(()) => match Monitor::with_mixer(spec, out, period_frames, state) {
+        Ok(()) => match Monitor::with_mixer(spec, out, max_frames, period_frames, state) {
             Ok(m) => (m, None),
             Err(e) => (Monitor::new(spec, None, max_frames), Some(refused(e))),
         },

@@ -266,7 +266,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             };
             let monitor = match &cfg.mixer {
                 Some(m) => {
-                    match Monitor::with_mixer(spec, None, cfg.recorder.period_frames, &m.state) {
+                    match Monitor::with_mixer(spec, None, 0, cfg.recorder.period_frames, &m.state) {
                         Ok(m) => Some(m),
                         Err(e) => {
                             eprintln!("capstan: [mixer]: {e}");
@@ -325,8 +325,14 @@ fn open_device(dev: &str, a: &RecordArgs, cfg: &Config) -> Result<(AlsaCapture, 
         None => None,
     };
     let monitor = match &cfg.mixer {
-        Some(m) => Monitor::with_mixer(capture.spec(), out, hw.period_frames, &m.state)
-            .map_err(|e| format!("[mixer]: {e}"))?,
+        Some(m) => Monitor::with_mixer(
+            capture.spec(),
+            out,
+            hw.buffer_frames,
+            hw.period_frames,
+            &m.state,
+        )
+        .map_err(|e| format!("[mixer]: {e}"))?,
         // Sized for a whole device buffer, as the box's (app::AudioInput::open).
         None => Monitor::new(capture.spec(), out, hw.buffer_frames),
     };

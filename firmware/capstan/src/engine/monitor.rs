@@ -96,7 +96,8 @@ impl Monitor {
     }
 
     /// A monitor that mixes captured frames of `spec` through the real mixer with `state`, a
-    /// period of `period_frames` at a time, playing to `out` (or metering only). Without a
+    /// period of `period_frames` at a time, playing to `out` (or metering only) what it mixed
+    /// from each call in one write, of up to `max_frames` frames. Without a
     /// playback device the mixer writes as many outputs as its buses play on (at least two).
     /// [`Monitor::meters`] keeps the input channels' peaks as with the plain sum (the box's
     /// display shows them); [`Monitor::mixer_meters`] has the mixer's own. Not realtime-safe:
@@ -104,6 +105,7 @@ impl Monitor {
     pub fn with_mixer(
         spec: StreamSpec,
         out: Option<Box<dyn PlaybackSink>>,
+        max_frames: usize,
         period_frames: usize,
         state: &MixerState,
     ) -> Result<Self, MixerError> {
@@ -113,6 +115,7 @@ impl Monitor {
             state,
             mixer_spec,
             out,
+            max_frames,
             m.dropped.clone(),
         )?);
         Ok(m)

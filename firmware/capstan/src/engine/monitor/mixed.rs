@@ -26,7 +26,12 @@ pub(super) struct MixedMonitor {
     mixed: Vec<f32>,
     out: Option<Box<dyn PlaybackSink>>,
     out_format: RawFormat,
+    /// The mixed periods of one call, encoded for the playback device, written to it in one
+    /// go at the call's end (each write asks the device for room and commits: system calls
+    /// the audio thread would otherwise pay once per period).
     wire: Vec<u8>,
+    /// Frames in `wire` not yet written.
+    queued: usize,
     /// Where the printed mix goes, and the output channels it is taken from.
     print: Option<rtrb::Producer<f32>>,
     pair: [usize; 2],
@@ -37,15 +42,18 @@ pub(super) struct MixedMonitor {
 }
 
 impl MixedMonitor {
-    /// Builds the mixer for `spec` and `state`, playing to `out`. Not realtime-safe.
+    /// Builds the mixer for `spec` and `state`, playing to `out` up to `max_frames` frames a
+    /// write (rounded up to whole periods). Not realtime-safe.
     pub(super) fn new(
         state: &MixerState,
         spec: MixerSpec,
         out: Option<Box<dyn PlaybackSink>>,
+        max_frames: usize,
         dropped: Arc<AtomicU64>,
     ) -> Result<Self, capstan_mixer::MixerError> {
         let (mixer, control) = Mixer::new(state, spec)?;
         let p = spec.period_frames;
+        let wire_frames = max_frames.max(p).div_ceil(p) * p;
         let out_format = out
             .as_ref()
             .map_or(RawFormat::S16Le, |o| super::raw_device_format(o.format()));
@@ -62,7 +70,8 @@ impl MixedMonitor {
             mixed: vec![0.0; p * n],
             out,
             out_format,
-            wire: vec![0; p * n * out_format.bytes()],
+            wire: vec![0; wire_frames * n * out_format.bytes()],
+            queued: 0,
             print: None,
             pair,
             dropped,
@@ -122,6 +131,7 @@ impl MixedMonitor {
         }
         self.pending[..captured.len()].copy_from_slice(captured);
         self.filled = captured.len();
+        self.play_queued();
     }
 
     /// Mixes the part period still waiting (the end of a take). This is realtime-safe.
@@ -133,6 +143,22 @@ impl MixedMonitor {
             self.pending = pending;
         }
         self.filled = 0;
+        self.play_queued();
+    }
+
+    /// Writes the frames queued in `wire` to the playback device, counting those it has no
+    /// room for.
+    fn play_queued(&mut self) {
+        let frames = std::mem::take(&mut self.queued);
+        let Some(out) = self.out.as_mut().filter(|_| frames > 0) else {
+            return;
+        };
+        let frame_bytes = usize::from(self.spec.output_channels) * self.out_format.bytes();
+        let played = out.write(&self.wire[..frames * frame_bytes]).unwrap_or(0);
+        if played < frames {
+            self.dropped
+                .fetch_add((frames - played) as u64, Ordering::Relaxed);
+        }
     }
 
     fn mix(&mut self, block: &[u8], frames: usize) {
@@ -141,16 +167,16 @@ impl MixedMonitor {
         if self.mixer.process(block, frames, &mut self.mixed).is_err() {
             return;
         }
-        let mixed = &self.mixed[..frames * n];
-        if let Some(out) = self.out.as_mut() {
-            let wire = &mut self.wire[..mixed.len() * self.out_format.bytes()];
-            capstan_mixer::convert::encode(self.out_format, mixed, wire);
-            let queued = out.write(wire).unwrap_or(0);
-            if queued < frames {
-                self.dropped
-                    .fetch_add((frames - queued) as u64, Ordering::Relaxed);
+        if self.out.is_some() {
+            let frame_bytes = n * self.out_format.bytes();
+            if (self.queued + frames) * frame_bytes > self.wire.len() {
+                self.play_queued();
             }
+            let wire = &mut self.wire[self.queued * frame_bytes..][..frames * frame_bytes];
+            capstan_mixer::convert::encode(self.out_format, &self.mixed[..frames * n], wire);
+            self.queued += frames;
         }
+        let mixed = &self.mixed[..frames * n];
         if let Some(ring) = self.print.as_mut() {
             let [l, r] = self.pair;
             match ring.write_chunk_uninit(2 * frames) {
@@ -237,7 +263,7 @@ mod tests {
 
         let played = Arc::new(Mutex::new(Vec::new()));
         let out = Box::new(Capture::stereo(played.clone(), DeviceFormat::S32Le));
-        let mut m = Monitor::with_mixer(STREAM, Some(out), period, &state()).unwrap();
+        let mut m = Monitor::with_mixer(STREAM, Some(out), period, period, &state()).unwrap();
         let mix = m.take_mix(true).unwrap();
         assert_eq!((mix.period_frames, mix.input_channels), (period, 3));
         assert_eq!(mix.mixer, state());
@@ -270,10 +296,45 @@ mod tests {
         assert_eq!(*wire, enc);
     }
 
+    /// A stereo S16_LE sink that keeps the frames of each write.
+    struct Writes(Arc<Mutex<Vec<usize>>>);
+
+    impl PlaybackSink for Writes {
+        fn channels(&self) -> u16 {
+            2
+        }
+        fn format(&self) -> DeviceFormat {
+            DeviceFormat::S16Le
+        }
+        fn write(&mut self, f: &[u8]) -> Result<usize, capstan_board::audio::PlaybackError> {
+            self.0.lock().unwrap().push(f.len() / 4);
+            Ok(f.len() / 4)
+        }
+        fn underruns(&self) -> u64 {
+            0
+        }
+    }
+
+    #[test]
+    fn the_periods_mixed_in_one_call_reach_the_device_in_one_write() {
+        let data = captured();
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let out = Box::new(Writes(writes.clone()));
+        // Up to 200 frames a write, rounded up to whole periods of 64: 256.
+        let mut m = Monitor::with_mixer(STREAM, Some(out), 200, 64, &state()).unwrap();
+        let frames = |n: usize| n * 9;
+        m.process(&data[..frames(160)]); // two periods and a half
+        m.process(&data[frames(160)..frames(260)]); // the third and fourth complete
+        m.process(&data[frames(260)..frames(300)]); // no period completes: no write
+        m.process(&data[frames(300)..frames(940)]); // ten periods: more than a write holds
+        drop(m); // the last part period, 940 - 14 * 64 frames
+        assert_eq!(*writes.lock().unwrap(), [128, 128, 256, 256, 128, 44]);
+    }
+
     #[test]
     fn a_mixer_monitor_meters_the_inputs_as_the_plain_sum_does() {
         let data = captured();
-        let mut mixed = Monitor::with_mixer(STREAM, None, 64, &state()).unwrap();
+        let mut mixed = Monitor::with_mixer(STREAM, None, 64, 64, &state()).unwrap();
         let mut plain = Monitor::new(STREAM, None, 64);
         for part in data.chunks(37 * 9) {
             mixed.process(part);
@@ -291,7 +352,7 @@ mod tests {
     fn a_state_the_stream_cannot_feed_is_refused_and_the_plain_sum_has_no_mix() {
         let mut s = state();
         s.tracks[0].input = TrackInput::Mono(7);
-        let e = Monitor::with_mixer(STREAM, None, 64, &s).err().unwrap();
+        let e = Monitor::with_mixer(STREAM, None, 64, 64, &s).err().unwrap();
         assert!(e.to_string().contains("input channel 7"), "{e}");
         let mut plain = Monitor::new(STREAM, None, 64);
         assert!(plain.take_mix(false).is_none());
