@@ -2,7 +2,8 @@
 //! with a `[mixer]` (pans, faders, groups) and `board_mix = true` carries its mix file and its
 //! board mix; `take mixdown` prints the same mix from the tracks, sample for sample; `take
 //! stems` prints one stem per group; a folder without a mix file, or that is not a take, is
-//! refused with a message and exit code 2.
+//! refused with a message and exit code 2, as is a mix file no mixer can be built from; a print a
+//! full card cuts short is removed.
 
 use std::path::Path;
 
@@ -106,4 +107,87 @@ fn a_take_without_a_mix_file_or_a_folder_that_is_no_take_is_refused() {
     let o = take(&["mixdown", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("line 3"), "{}", text(&o));
+}
+
+#[test]
+fn a_mix_file_no_mixer_can_be_built_from_is_refused_before_anything_is_made() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = record(d.path(), &band_mix(false), "0.1");
+    let file = dir.join("Gig-T001.mix.toml");
+    let mix = std::fs::read_to_string(&file).unwrap();
+    assert!(mix.contains("period_frames = 96"), "{mix}");
+    // A period no memory holds: this aborted on the allocation.
+    std::fs::write(
+        &file,
+        mix.replace("period_frames = 96", "period_frames = 100000000000"),
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = take(&[
+        "mixdown",
+        dir.to_str().unwrap(),
+        "--out",
+        out.join("mix.wav").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("more than 65536 frames") && text(&o).contains("mend the mix file"),
+        "{}",
+        text(&o)
+    );
+    let o = take(&[
+        "stems",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        !out.exists(),
+        "stems made their folder for a mix they cannot print"
+    );
+}
+
+#[test]
+fn a_print_cut_short_by_a_full_card_is_removed() {
+    let d = tempfile::tempdir().unwrap();
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        eprintln!("skipped: a 64 KB card (tmpfs in a mount namespace) needs root");
+        return;
+    }
+    // Half a second of stereo float is 192 KB: it cannot fit.
+    let dir = record(d.path(), &band_mix(false), "0.5");
+    let small = d.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let script = r#"mount -t tmpfs -o size=64k none "$1" || exit 99
+"$2" mixdown "$3" --out "$1/mix.wav"; echo "status=$?"; ls -A "$1""#;
+    let o = std::process::Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .arg(&small)
+        .arg(env!("CARGO_BIN_EXE_take"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    if !out.contains("status=") {
+        eprintln!("skipped: no tmpfs mount here: {}", text(&o));
+        return;
+    }
+    assert!(out.contains("status=1"), "{}", text(&o));
+    assert!(text(&o).contains("No space left"), "{}", text(&o));
+    assert_eq!(
+        out.lines().last().unwrap().trim(),
+        "status=1",
+        "the part print was left on the card: {}",
+        text(&o)
+    );
 }

@@ -89,3 +89,8 @@ pub const MAX_TRACKS: usize = 64;
 pub const MAX_GROUPS: usize = 8;
 /// The most aux buses a mixer holds.
 pub const MAX_AUXES: usize = 4;
+/// The longest period a mixer runs with, in frames (1.4 s at 48 kHz; the recorder's periods
+/// are at most 8192).
+pub const MAX_PERIOD_FRAMES: usize = 65_536;
+/// The most channels in a frame of the mixer's input or output.
+pub const MAX_CHANNELS: u16 = 256;

@@ -3,7 +3,7 @@
 
 use crate::convert::RawFormat;
 use crate::state::{BusState, Destination, MixerState, TrackInput};
-use crate::{MAX_AUXES, MAX_GROUPS, MAX_TRACKS};
+use crate::{MAX_AUXES, MAX_CHANNELS, MAX_GROUPS, MAX_PERIOD_FRAMES, MAX_TRACKS};
 
 /// The audio streams a mixer is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,11 @@ impl MixerSpec {
         if self.period_frames == 0 {
             return Err(MixerError::Spec("a period of 0 frames: set period_frames"));
         }
+        if self.period_frames > MAX_PERIOD_FRAMES {
+            return Err(MixerError::Spec(
+                "a period of more than 65536 frames: set period_frames to the period it ran with",
+            ));
+        }
         if self.rate == 0 {
             return Err(MixerError::Spec("a sample rate of 0 Hz"));
         }
@@ -114,6 +119,9 @@ impl MixerSpec {
         }
         if self.output_channels == 0 {
             return Err(MixerError::Spec("no output channels"));
+        }
+        if self.input_channels > MAX_CHANNELS || self.output_channels > MAX_CHANNELS {
+            return Err(MixerError::Spec("more than 256 input or output channels"));
         }
         Ok(())
     }

@@ -168,7 +168,14 @@ impl TakeTracks {
         }
         let sidecar = dir.join(mix_file_name(&stem));
         let (mix, plain) = match std::fs::read_to_string(&sidecar) {
-            Ok(text) => (parse_mix(&sidecar, &text)?, false),
+            Ok(text) => {
+                let mix = parse_mix(&sidecar, &text)?;
+                // A mix no mixer can be built from is refused here, before anything is printed.
+                mix.spec()
+                    .check_state(&mix.mixer)
+                    .map_err(|e| format!("{}: {e}: mend the mix file", sidecar.display()))?;
+                (mix, false)
+            }
             Err(_) if without == WithoutMix::Plain => {
                 let spec = read[0].1;
                 let channels: u16 = read.iter().map(|r| r.1.channels).sum();

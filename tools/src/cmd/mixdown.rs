@@ -91,8 +91,25 @@ pub fn print(t: &TakeTracks, state: &MixerState, out: &Path, label: &str) -> Res
         sample_rate: spec.rate,
         format: SampleFormat::F32,
     };
-    let mut writer = WavWriter::create(out, wav, &meta(t, label), WriterOptions::default())
+    let writer = WavWriter::create(out, wav, &meta(t, label), WriterOptions::default())
         .map_err(|e| e.to_string())?;
+    // A print that fails half-way (a full card, a track that cannot be read) is removed: left,
+    // it would read as a whole print, and stand in the way of the next try.
+    mix_into(t, &mut mixer, [l, r], writer, label).inspect_err(|_| {
+        let _ = std::fs::remove_file(out);
+    })
+}
+
+/// Mixes the whole take through `mixer` and writes output channels `pair` with `writer`.
+/// Returns the frames written.
+fn mix_into(
+    t: &TakeTracks,
+    mixer: &mut Mixer,
+    [l, r]: [usize; 2],
+    mut writer: WavWriter,
+    label: &str,
+) -> Result<u64, String> {
+    let spec = t.mix.spec();
     let p = spec.period_frames;
     let n = usize::from(spec.output_channels);
     let block = p * PERIODS_PER_READ;
