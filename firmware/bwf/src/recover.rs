@@ -6,6 +6,7 @@ use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use crate::format::{WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM};
 use crate::reader::{self, Container, ReadError};
 use crate::riff::{self, DS64_BODY_LEN};
 
@@ -65,6 +66,23 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let align = u64::from(fmt.block_align);
     if align == 0 {
         return Err(unrecoverable("its fmt chunk says frames are 0 bytes"));
+    }
+    // The frame size cuts the audio: it must be the one the channels and sample size make, or
+    // recovery would drop audio as a "partial frame" and count frames wrongly.
+    let tag = fmt.effective_tag();
+    if tag != WAVE_FORMAT_PCM && tag != WAVE_FORMAT_IEEE_FLOAT {
+        return Err(unrecoverable(&format!(
+            "it holds {} audio (format tag {tag:#06x}), which recovery cannot cut into frames",
+            fmt.describe()
+        )));
+    }
+    let frame = u64::from(fmt.channels) * u64::from(fmt.bits_per_sample).div_ceil(8);
+    if frame != align {
+        return Err(unrecoverable(&format!(
+            "its fmt chunk does not add up: {} channels of {} bits make frames of {frame} \
+             bytes, but it says {align}; the file is left as it is (`take info` shows its chunks)",
+            fmt.channels, fmt.bits_per_sample
+        )));
     }
     // The audio runs on past the data chunk's declared size when a header was not brought up to
     // date: the reader then meets audio where the next chunk header would be, and takes it for

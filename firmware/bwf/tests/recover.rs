@@ -576,6 +576,28 @@ fn files_that_cannot_be_recovered_give_clear_errors() {
     let p = put(dir.path(), "zero.wav", &b);
     let e = recover(&p).unwrap_err();
     assert!(e.to_string().contains("0 bytes"), "{e}");
+    // A frame size the channels and sample size do not make (a damaged fmt chunk), or a format
+    // that is not PCM: recovering by it would cut the audio in the wrong place. The file of a
+    // take cut short is refused untouched, not shortened.
+    let m = make(spec(2, 48000, SampleFormat::I24), 1000, 0);
+    let cut = &m.bytes[..m.bytes.len() - 1000];
+    for (name, at, value, says) in [
+        (
+            "align7.wav",
+            12,
+            7u16,
+            "make frames of 6 bytes, but it says 7",
+        ),
+        ("align2.wav", 12, 2, "make frames of 6 bytes, but it says 2"),
+        ("mp3.wav", 0, 0x55, "format tag 0x0055"),
+    ] {
+        let mut b = cut.to_vec();
+        b[fmt + 8 + at..fmt + 8 + at + 2].copy_from_slice(&value.to_le_bytes());
+        let p = put(dir.path(), name, &b);
+        let e = recover(&p).unwrap_err();
+        assert!(e.to_string().contains(says), "{name}: {e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b, "{name} untouched");
+    }
 }
 
 #[test]
