@@ -234,6 +234,22 @@ fn report_tells_a_clean_take_from_one_that_lost_audio() {
     assert!(t.contains("marker      M1 at 0:00:01.000"), "{t}");
     assert!(t.contains("CLEAN: no losses"), "{t}");
 
+    // The same two files of a take whose file set counts three: one is missing.
+    let short = d.path().join("Gig-T010");
+    std::fs::create_dir(&short).unwrap();
+    let mut three = meta.clone();
+    three.ixml.total_files = 3;
+    for name in ["Gig-T010_01_Kick.wav", "Gig-T010_03_Bass.wav"] {
+        track_file(&short, name, &three, 96_000, &[]);
+    }
+    let o = take_on(&["report"], &short);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("1 of the take's 3 files is not here (its iXML FILE_SET counts 3)"),
+        "{t}"
+    );
+
     // A take that lost audio, stopped early on a full card, has a file cut short and one of
     // another take among its files.
     let lossy = d.path().join("Gig-T008");
@@ -306,13 +322,17 @@ fn report_reads_other_recorders_takes() {
         println!("skipping: no corpus at {}", root.display());
         return;
     }
-    // A Zoom F8 take: three files of one take, its track names from the iXML.
+    // Three files of a Zoom F8 take, its track names from the iXML; the take had nine files
+    // (its iXML FILE_SET), and the report says six are not here.
     let o = take_on(&["report"], &root.join("zoom_F8"));
     let t = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert_eq!(o.status.code(), Some(1), "{t}");
     assert!(t.contains("scene Scene_1_2AG, take 001"), "{t}");
     assert!(t.contains("tracks      BOOM, BOOM_D, Mix-L, Mix-R"), "{t}");
-    assert!(t.contains("CLEAN: no losses"), "{t}");
+    assert!(
+        t.contains("NOT CLEAN:\n  - 6 of the take's 9 files are not here"),
+        "{t}"
+    );
     // A Sound Devices folder holds several takes: not taken for one.
     let o = take_on(&["report"], &root.join("sounddevices"));
     let t = text(&o);

@@ -183,6 +183,25 @@ pub fn report(
         }
         file_reports.push(fr);
     }
+    // A folder missing some of the take's files (its iXML FILE_SET counts them; a print is
+    // not one of them) is no whole take, however clean the files that are here.
+    let ours = (read.iter().filter_map(|(_, r)| r.as_ref().ok()))
+        .filter(|w| {
+            w.ixml
+                .as_ref()
+                .is_some_and(|x| x.family_uid.is_empty() || x.family_uid == ixml.family_uid)
+        })
+        .count();
+    let set = ixml.total_files as usize;
+    if path.is_dir() && set > ours {
+        problems.push(format!(
+            "{} of the take's {set} files {} not here (its iXML FILE_SET counts {set}): was the \
+             take copied without {}?",
+            set - ours,
+            if set - ours == 1 { "is" } else { "are" },
+            if set - ours == 1 { "it" } else { "them" },
+        ));
+    }
     let place = |m: &capstan_bwf::Marker| Place {
         label: m.label.clone(),
         frame: m.position,
