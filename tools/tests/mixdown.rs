@@ -1,9 +1,9 @@
 //! The mix printed three ways agrees: a take recorded by the `capstan` binary on the sim board
 //! with a `[mixer]` (pans, faders, groups) and `board_mix = true` carries its mix file and its
 //! board mix; `take mixdown` prints the same mix from the tracks, sample for sample; `take
-//! stems` prints one stem per group; a folder without a mix file, or that is not a take, is
-//! refused with a message and exit code 2, as is a mix file no mixer can be built from; a print a
-//! full card cuts short is removed.
+//! stems` prints one stem per group. Refused with a message and exit code 2: a folder without a
+//! mix file or that is not a take, a mix file no mixer can be built from, a folder holding a
+//! file of another take or two files of one input. A print a full card cuts short is removed.
 
 use std::path::Path;
 
@@ -190,4 +190,52 @@ fn a_print_cut_short_by_a_full_card_is_removed() {
         "the part print was left on the card: {}",
         text(&o)
     );
+}
+
+#[test]
+fn a_file_of_another_take_or_a_second_file_of_an_input_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = record(d.path(), &band_mix(false), "0.1");
+    let elsewhere = d.path().join("other");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let other = record(&elsewhere, &band_mix(false), "0.1");
+    let out = d.path().join("mix.wav");
+    let mixdown = |dir: &Path| {
+        take(&[
+            "mixdown",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let third = |dir: &Path| {
+        (std::fs::read_dir(dir).unwrap())
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with("Gig-T001_03_")
+            })
+            .unwrap()
+    };
+    // Another take's third track, under a name of this take: it mixed in in place of input 3.
+    let stray = dir.join("Gig-T001_09_Other.wav");
+    std::fs::copy(third(&other), &stray).unwrap();
+    let o = mixdown(&dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("are files of two takes (their iXML FAMILY_UIDs differ)"),
+        "{}",
+        text(&o)
+    );
+    assert!(!out.exists());
+    // This take's own third track twice.
+    let own = third(&dir);
+    std::fs::copy(&own, &stray).unwrap();
+    let o = mixdown(&dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let holds_too = format!("holds input 3, which {} holds too", own.display());
+    assert!(text(&o).contains(&holds_too), "{}", text(&o));
+    assert!(!out.exists());
+    std::fs::remove_file(&stray).unwrap();
+    assert_eq!(mixdown(&dir).status.code(), Some(0));
 }

@@ -204,8 +204,27 @@ impl TakeTracks {
         let mut first = None;
         let mut frames = 0;
         let mut bps = 0;
-        let mut covered = vec![false; usize::from(mix.input_channels)];
+        // Which file holds each input.
+        let mut covered: Vec<Option<usize>> = vec![None; usize::from(mix.input_channels)];
+        let family = |w: &WavFile| {
+            (w.ixml.as_ref())
+                .map(|x| x.family_uid.clone())
+                .filter(|u| !u.is_empty())
+        };
+        // Every file of a take carries the take's FAMILY_UID (where it has one at all).
+        let first_family =
+            (read.iter().zip(&paths)).find_map(|((w, _, _), p)| Some((family(w)?, p)));
         for (k, ((w, spec, data), p)) in read.into_iter().zip(&paths).enumerate() {
+            if let (Some(u), Some((v, q))) = (family(&w), &first_family) {
+                if &u != v {
+                    return Err(format!(
+                        "{} and {} are files of two takes (their iXML FAMILY_UIDs differ): keep \
+                         one take's files in {shown}",
+                        q.display(),
+                        p.display()
+                    ));
+                }
+            }
             if raw_format(spec.format) != mix.input_format || spec.sample_rate != mix.rate {
                 return Err(format!(
                     "{}: {} at {} Hz, but the mix file says the take is {} at {} Hz: \
@@ -220,7 +239,16 @@ impl TakeTracks {
             let inputs = inputs_of(&w, k, usize::from(spec.channels));
             for &i in &inputs {
                 match covered.get_mut(i) {
-                    Some(c) => *c = true,
+                    Some(Some(other)) => {
+                        return Err(format!(
+                            "{}: holds input {}, which {} holds too: is a file of another take \
+                             in {shown}?",
+                            p.display(),
+                            i + 1,
+                            paths[*other].display()
+                        ))
+                    }
+                    Some(c) => *c = Some(k),
                     None => {
                         return Err(format!(
                             "{}: holds input {}, but the mix file says the take has {} inputs",
@@ -242,7 +270,7 @@ impl TakeTracks {
             });
             first.get_or_insert(w);
         }
-        if let Some(i) = covered.iter().position(|c| !c) {
+        if let Some(i) = covered.iter().position(Option::is_none) {
             return Err(format!(
                 "{shown}: no track file holds input {} of {}: is a file missing?",
                 i + 1,
