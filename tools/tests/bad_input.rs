@@ -1,7 +1,7 @@
 //! Every `take` subcommand given what is not a good take: an empty file, random bytes, a WAV cut
 //! inside its header, a folder with no WAV files, a path that does not exist, a FIFO or a
 //! device. Each says what it found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and
-//! never panics or hangs.
+//! never panics or hangs. `take recover` on a read-only card reports a whole file whole.
 
 use std::path::Path;
 use std::process::Output;
@@ -264,4 +264,43 @@ fn a_take_folder_with_one_bad_file_reports_the_good_ones_too() {
         assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
+}
+
+#[test]
+fn recover_on_a_read_only_card_reports_a_whole_file_and_refuses_to_mend_a_cut_one() {
+    let d = tempfile::tempdir().unwrap();
+    let whole = counter_file(d.path(), "whole.wav", 4800);
+    let bytes = std::fs::read(&whole).unwrap();
+    std::fs::write(d.path().join("cut.wav"), &bytes[..bytes.len() - 1000]).unwrap();
+    // A read-only bind mount in a mount namespace of its own (root bypasses file modes).
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" || exit 99
+"$2" recover "$1/whole.wav"; echo "status=$?"
+"$2" recover "$1/cut.wav"; echo "status=$?""#;
+    let o = std::process::Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .arg(d.path())
+        .arg(env!("CARGO_BIN_EXE_take"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    if !out.contains("status=") {
+        eprintln!("skipped: no read-only bind mount here: {}", stderr(&o));
+        return;
+    }
+    let status: Vec<&str> = out.lines().filter(|l| l.starts_with("status=")).collect();
+    assert_eq!(status, ["status=0", "status=2"], "{out}{}", stderr(&o));
+    assert!(out.contains("whole"), "{out}");
+    assert!(
+        stderr(&o).contains("Read-only file system"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -133,6 +133,7 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     let riff_size = new_len - 8;
     let frames = whole / align;
     let mut changes = Vec::new();
+    let mut plan = Plan::default();
     let needs_rf64 = riff_size > u64::from(u32::MAX) || whole > u64::from(u32::MAX);
     let rf64 = w.container != Container::Riff || needs_rf64;
     // The ds64 goes where the RF64 file has it, or where a RIFF file reserved room for it, and
@@ -148,14 +149,12 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         }));
     }
 
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|source| RecoverError::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    // Read-only until something needs changing: a whole file on a write-protected card is
+    // reported whole, not refused.
+    let file = std::fs::File::open(path).map_err(|source| RecoverError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let werr = |source| RecoverError::Write {
         path: path.to_path_buf(),
         source,
@@ -175,7 +174,7 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         } else {
             changes.push("added the pad byte after the odd-sized data chunk".into());
         }
-        file.set_len(new_len).map_err(werr)?;
+        plan.len = Some(new_len);
     }
 
     let data_size_field = data.offset - 4;
@@ -190,18 +189,19 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
             chunk.extend_from_slice(b"ds64");
             chunk.extend_from_slice(&(place.size as u32).to_le_bytes());
             chunk.extend_from_slice(&riff::ds64_body(riff_size, whole, frames));
-            file.write_all_at(&chunk, 12).map_err(werr)?;
+            plan.write(12, &chunk);
             changes.push(match old {
                 Some((_, d, _)) => format!("ds64 data size {d} -> {whole} bytes ({frames} frames)"),
                 None => format!("wrote ds64: data size {whole} bytes ({frames} frames)"),
             });
         }
         if w.container == Container::Riff {
-            file.write_all_at(b"RF64", 0).map_err(werr)?;
+            plan.write(0, b"RF64");
         }
-        write_u32_if(&file, 4, u32::MAX, "RIFF size", &mut changes).map_err(werr)?;
+        write_u32_if(&file, &mut plan, 4, u32::MAX, "RIFF size", &mut changes).map_err(werr)?;
         write_u32_if(
             &file,
+            &mut plan,
             data_size_field,
             u32::MAX,
             "data size field",
@@ -209,14 +209,21 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         )
         .map_err(werr)?;
     } else {
-        write_u32_if(&file, 4, riff_size as u32, "RIFF size", &mut changes).map_err(werr)?;
+        write_u32_if(
+            &file,
+            &mut plan,
+            4,
+            riff_size as u32,
+            "RIFF size",
+            &mut changes,
+        )
+        .map_err(werr)?;
         if data.declared != whole {
             changes.push(format!(
                 "data size {} -> {whole} bytes ({frames} frames)",
                 data.declared
             ));
-            file.write_all_at(&(whole as u32).to_le_bytes(), data_size_field)
-                .map_err(werr)?;
+            plan.write(data_size_field, &(whole as u32).to_le_bytes());
         }
     }
     // The fact chunk the reader took its count from: the first with 4 bytes in the file.
@@ -228,12 +235,12 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
         let want = if rf64 { u32::MAX } else { frames as u32 };
         if fact != want {
             changes.push(format!("fact sample count {fact} -> {want}"));
-            file.write_all_at(&want.to_le_bytes(), c.offset + 8)
-                .map_err(werr)?;
+            plan.write(c.offset + 8, &want.to_le_bytes());
         }
     }
-    if !changes.is_empty() {
-        file.sync_all().map_err(werr)?;
+    drop(file);
+    if !plan.is_empty() {
+        plan.apply(path).map_err(werr)?;
     }
     Ok(RecoverReport {
         path: path.to_path_buf(),
@@ -242,10 +249,11 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
     })
 }
 
-/// Sets the 32-bit field at `at` to `new` unless it already holds it (read from the file itself,
-/// so a field the reader read through ds64 is judged by its raw value), noting the change.
+/// Notes setting the 32-bit field at `at` to `new` unless it already holds it (read from the
+/// file itself, so a field the reader read through ds64 is judged by its raw value).
 fn write_u32_if(
     file: &std::fs::File,
+    plan: &mut Plan,
     at: u64,
     new: u32,
     what: &str,
@@ -256,7 +264,39 @@ fn write_u32_if(
     let old = u32::from_le_bytes(raw);
     if old != new {
         changes.push(format!("{what} {old} -> {new}"));
-        file.write_all_at(&new.to_le_bytes(), at)?;
+        plan.write(at, &new.to_le_bytes());
     }
     Ok(())
+}
+
+/// The changes recovery makes to a file, gathered before any is made: the file is opened for
+/// writing only when there is something to write.
+#[derive(Default)]
+struct Plan {
+    /// The file's new length.
+    len: Option<u64>,
+    /// Bytes to write, at their offsets (none overlapping).
+    writes: Vec<(u64, Vec<u8>)>,
+}
+
+impl Plan {
+    fn write(&mut self, at: u64, bytes: &[u8]) {
+        self.writes.push((at, bytes.to_vec()));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len.is_none() && self.writes.is_empty()
+    }
+
+    /// Makes the changes to the file at `path` and syncs it.
+    fn apply(&self, path: &Path) -> std::io::Result<()> {
+        let file = OpenOptions::new().read(true).write(true).open(path)?;
+        if let Some(len) = self.len {
+            file.set_len(len)?;
+        }
+        for (at, bytes) in &self.writes {
+            file.write_all_at(bytes, *at)?;
+        }
+        file.sync_all()
+    }
 }
