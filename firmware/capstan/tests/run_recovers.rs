@@ -17,7 +17,10 @@ fn the_box_recovers_an_interrupted_take_at_start() {
         format: SampleFormat::I24,
     };
     let path = take.join("S01-T001_01_In01.wav");
-    let mut w = WavWriter::create(&path, spec, &FileMeta::default(), Default::default()).unwrap();
+    // As the box writes it: its takes say Capstan made them (nothing else is touched).
+    let mut meta = FileMeta::default();
+    meta.bext.originator = "Capstan".into();
+    let mut w = WavWriter::create(&path, spec, &meta, Default::default()).unwrap();
     let mut audio = vec![0u8; 3 * 48_000];
     counter::fill(&mut audio, 1, spec.format, 0);
     w.write_frames(&audio).unwrap();

@@ -13,19 +13,34 @@ pub struct Recovered {
     pub changes: Vec<String>,
 }
 
-/// Every `.wav` file in the take folders directly under `out` (any folder holding WAV files).
+/// Whether `name` is a take folder's: `<SCENE>-T<NNN>`.
+fn is_take_folder(name: &str) -> bool {
+    name.rsplit_once("-T").is_some_and(|(scene, n)| {
+        !scene.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// The `.wav` files of the take folders directly under `out`: in a `<SCENE>-T<NNN>` folder, named
+/// after it. Nothing else under `out` is looked at (a user's own files may live there).
 fn take_files(out: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let Ok(dirs) = std::fs::read_dir(out) else {
         return files;
     };
     for dir in dirs.flatten() {
+        let stem = dir.file_name().to_string_lossy().into_owned();
+        if !is_take_folder(&stem) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(dir.path()) else {
             continue;
         };
         for e in entries.flatten() {
             let p = e.path();
-            if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav")) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&stem)
+                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav"))
+            {
                 files.push(p);
             }
         }
@@ -34,12 +49,24 @@ fn take_files(out: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Recovers every take file under `out` that needs it; returns the files it changed and the
-/// ones it could not read (with why). Sound files are left exactly as they are.
+/// Recovers every file of Capstan's takes under `out` that needs it; returns the files it
+/// changed and the ones it could not read (with why). Sound files are left exactly as they are,
+/// and so is every file Capstan did not write.
 pub fn recover_takes(out: &Path) -> (Vec<Recovered>, Vec<(PathBuf, String)>) {
     let mut changed = Vec::new();
     let mut failed = Vec::new();
     for path in take_files(out) {
+        // Only Capstan's own files: its headers reach the card before any audio, so a file of
+        // a take cut short still names its originator. Another program's file is left alone,
+        // whatever state it is in.
+        match capstan_bwf::read(&path) {
+            Ok(w) if w.bext.as_ref().is_some_and(|b| b.originator == "Capstan") => {}
+            Ok(_) => continue,
+            Err(e) => {
+                failed.push((path, e.to_string()));
+                continue;
+            }
+        }
         match capstan_bwf::recover::recover(&path) {
             Ok(r) if r.changes.is_empty() => {}
             Ok(r) => changed.push(Recovered {
@@ -93,13 +120,9 @@ mod tests {
             format: capstan_bwf::SampleFormat::I24,
         };
         let path = take.join("S01-T001_01_Kick.wav");
-        let mut w = capstan_bwf::WavWriter::create(
-            &path,
-            spec,
-            &capstan_bwf::FileMeta::default(),
-            Default::default(),
-        )
-        .unwrap();
+        let mut meta = capstan_bwf::FileMeta::default();
+        meta.bext.originator = "Capstan".into();
+        let mut w = capstan_bwf::WavWriter::create(&path, spec, &meta, Default::default()).unwrap();
         let mut audio = vec![0u8; 3 * 4800];
         capstan_bwf::counter::fill(&mut audio, 1, spec.format, 0);
         w.write_frames(&audio).unwrap();
@@ -114,5 +137,37 @@ mod tests {
         let r = capstan_bwf::read(&path).unwrap();
         assert_eq!(r.frames(), 9600);
         assert_eq!(recover_takes(d.path()), (Vec::new(), Vec::new()));
+
+        // The same cut file where it is no Capstan take: in a folder of the user's own, under
+        // another name in the take's folder, or written by another program. Left untouched.
+        let cut = std::fs::read(&path).unwrap();
+        let cut = &cut[..cut.len() - 100];
+        let music = d.path().join("music");
+        std::fs::create_dir(&music).unwrap();
+        let mut other = cut.to_vec();
+        let at = other.windows(8).position(|w| w == b"Capstan\0").unwrap();
+        other[at..at + 7].copy_from_slice(b"Another");
+        let places = [
+            (music.join("song.wav"), cut),
+            (take.join("notes.wav"), cut),
+            (take.join("S01-T001_02_Other.wav"), &other[..]),
+        ];
+        for (p, bytes) in &places {
+            std::fs::write(p, bytes).unwrap();
+        }
+        assert_eq!(recover_takes(d.path()), (Vec::new(), Vec::new()));
+        for (p, bytes) in &places {
+            assert_eq!(std::fs::read(p).unwrap(), *bytes, "{}", p.display());
+        }
+    }
+
+    #[test]
+    fn take_folders_are_named_scene_t_number() {
+        for ok in ["S01-T001", "Gig-T1234", "A-B-T07"] {
+            assert!(is_take_folder(ok), "{ok}");
+        }
+        for no in ["music", "S01-T", "-T001", "S01-T00x", "S01_T001"] {
+            assert!(!is_take_folder(no), "{no}");
+        }
     }
 }
