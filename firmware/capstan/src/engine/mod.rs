@@ -52,6 +52,10 @@ pub struct EngineStats {
     pub xruns: AtomicU64,
     /// Loss events that did not fit in the event ring (still counted above).
     pub events_lost: AtomicU64,
+    /// Frames dropped in loss events that did not fit in the event ring.
+    pub frames_unlisted: AtomicU64,
+    /// Xruns whose events did not fit in the event ring.
+    pub xruns_unlisted: AtomicU64,
     /// Highest ring fill seen, in bytes.
     pub ring_high_water: AtomicU64,
     /// Ring fill after the audio thread's last cycle, in bytes.
@@ -178,7 +182,15 @@ impl<S: CaptureSource> CaptureEngine<S> {
             frames,
         };
         if self.events.push(ev).is_err() {
+            // Counted still: the take's totals and notes add these to the listed losses.
             self.stats.events_lost.fetch_add(1, Ordering::Relaxed);
+            match kind {
+                LossKind::Xrun => self.stats.xruns_unlisted.fetch_add(1, Ordering::Relaxed),
+                LossKind::RingOverflow => self
+                    .stats
+                    .frames_unlisted
+                    .fetch_add(frames, Ordering::Relaxed),
+            };
         }
     }
 
@@ -480,5 +492,28 @@ mod tests {
         // The monitor heard every frame, kept or not.
         let played: usize = r.writes.lock().unwrap().iter().sum();
         assert_eq!(played, burst);
+    }
+
+    #[test]
+    fn losses_past_the_event_ring_are_counted_with_their_frames() {
+        // 40 periods offered, the ring holds 3: 37 losses, and the event ring holds 16.
+        let burst = 40 * PERIOD;
+        let mut r = rig(burst, 3 * PERIOD, 8 * PERIOD);
+        assert_eq!(r.engine.cycle(), Cycle::Continue);
+        let mut listed = 0;
+        let mut events = 0;
+        while let Ok(e) = r.events.pop() {
+            listed += e.frames;
+            events += 1;
+        }
+        let s = &r.stats;
+        assert_eq!(events, 16);
+        assert_eq!(s.events_lost.load(Ordering::Relaxed), 37 - 16);
+        assert_eq!(
+            listed + s.frames_unlisted.load(Ordering::Relaxed),
+            s.frames_dropped.load(Ordering::Relaxed),
+            "every dropped frame is listed or counted as unlisted"
+        );
+        assert_eq!(s.frames_dropped.load(Ordering::Relaxed), 37 * PERIOD as u64);
     }
 }

@@ -2,7 +2,9 @@
 //! and marked in the files: "XRUN" where the device overran, "DROP n frames" where a full ring
 //! threw frames away, each at its place in the files.
 
-use crate::engine::{EngineEvent, LossKind};
+use std::sync::atomic::Ordering;
+
+use crate::engine::{EngineEvent, EngineStats, LossKind};
 
 /// A marker for the take's files: position in frames from the files' first frame, and label.
 pub type LossMarker = (u64, String);
@@ -66,11 +68,72 @@ impl LossMarkers {
 pub struct TakeLosses {
     events: Vec<EngineEvent>,
     markers: LossMarkers,
-    /// Losses the files' iXML NOTE already tells of.
-    in_note: usize,
+    /// Losses the files' iXML NOTE already tells of: listed ones, and unlisted ones.
+    in_note: (usize, Unlisted),
+    /// The input's counts of unlisted losses when the take began.
+    unlisted_base: Unlisted,
+    /// Losses since the take began that came too fast for the event ring to list: counted,
+    /// not placed.
+    unlisted: Unlisted,
+}
+
+/// Losses counted without their place (their events found the event ring full).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unlisted {
+    /// How many.
+    pub events: u64,
+    /// Frames dropped among them.
+    pub frames: u64,
+    /// Xruns among them.
+    pub xruns: u64,
+}
+
+impl Unlisted {
+    fn of(stats: &EngineStats) -> Unlisted {
+        Unlisted {
+            events: stats.events_lost.load(Ordering::Relaxed),
+            frames: stats.frames_unlisted.load(Ordering::Relaxed),
+            xruns: stats.xruns_unlisted.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl TakeLosses {
+    /// The losses of a take from the input counting into `stats`, from now on.
+    pub fn since(stats: &EngineStats) -> TakeLosses {
+        TakeLosses {
+            unlisted_base: Unlisted::of(stats),
+            ..TakeLosses::default()
+        }
+    }
+
+    /// Brings the count of unlisted losses up to date from the input's `stats`, and logs any
+    /// new ones.
+    pub fn count_unlisted(&mut self, stats: &EngineStats, take: &str) {
+        let now = Unlisted::of(stats);
+        let b = self.unlisted_base;
+        let u = Unlisted {
+            events: now.events.saturating_sub(b.events),
+            frames: now.frames.saturating_sub(b.frames),
+            xruns: now.xruns.saturating_sub(b.xruns),
+        };
+        if u != self.unlisted {
+            tracing::warn!(
+                "{} more losses in take {take} came too fast to list one by one: {} frames \
+                 dropped, {} xruns (counted in the take's totals)",
+                u.events - self.unlisted.events,
+                u.frames - self.unlisted.frames,
+                u.xruns - self.unlisted.xruns
+            );
+            self.unlisted = u;
+        }
+    }
+
+    /// The losses counted but not listed so far.
+    pub fn unlisted(&self) -> Unlisted {
+        self.unlisted
+    }
+
     /// Takes `events` (in order, at stream positions; `first` is the stream position of the
     /// take's first frame), logs each, and marks those complete.
     pub fn add(
@@ -115,8 +178,9 @@ impl TakeLosses {
     /// True when losses have come since the last call that returned true (or since the
     /// start): the iXML NOTE is behind and is to be rewritten.
     pub fn note_is_behind(&mut self) -> bool {
-        let behind = self.events.len() != self.in_note;
-        self.in_note = self.events.len();
+        let now = (self.events.len(), self.unlisted);
+        let behind = now != self.in_note;
+        self.in_note = now;
         behind
     }
 
@@ -125,12 +189,15 @@ impl TakeLosses {
         &self.events
     }
 
-    /// Frames dropped and xruns so far.
+    /// Frames dropped and xruns so far, listed or not.
     pub fn counts(&self) -> (u64, u64) {
-        self.events.iter().fold((0, 0), |(d, x), e| match e.kind {
-            LossKind::Xrun => (d, x + 1),
-            LossKind::RingOverflow => (d + e.frames, x),
-        })
+        let u = self.unlisted;
+        self.events
+            .iter()
+            .fold((u.frames, u.xruns), |(d, x), e| match e.kind {
+                LossKind::Xrun => (d, x + 1),
+                LossKind::RingOverflow => (d + e.frames, x),
+            })
     }
 
     /// Every loss of the take, at take positions.
@@ -142,6 +209,38 @@ impl TakeLosses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn losses_the_event_ring_had_no_room_for_count_in_the_totals() {
+        let stats = EngineStats::default();
+        // Before the take: not its losses.
+        stats.events_lost.store(2, Ordering::Relaxed);
+        stats.frames_unlisted.store(512, Ordering::Relaxed);
+        let mut t = TakeLosses::since(&stats);
+        t.add(
+            vec![EngineEvent {
+                kind: LossKind::RingOverflow,
+                position: 1000,
+                frames: 256,
+            }],
+            0,
+            "S01-T001",
+            |_, _| {},
+        );
+        assert!(t.note_is_behind());
+        t.count_unlisted(&stats, "S01-T001");
+        assert_eq!(t.counts(), (256, 0));
+        assert!(!t.note_is_behind());
+        stats.events_lost.store(2 + 4001, Ordering::Relaxed);
+        stats
+            .frames_unlisted
+            .store(512 + 4000 * 256, Ordering::Relaxed);
+        stats.xruns_unlisted.store(1, Ordering::Relaxed);
+        t.count_unlisted(&stats, "S01-T001");
+        assert_eq!(t.counts(), (256 + 4000 * 256, 1));
+        assert_eq!(t.unlisted().events, 4001);
+        assert!(t.note_is_behind(), "the NOTE must tell of the new losses");
+    }
 
     fn ev(kind: LossKind, position: u64, frames: u64) -> EngineEvent {
         EngineEvent {

@@ -131,6 +131,12 @@ pub fn loss_note(
         return String::new();
     }
     let mut n = capstan_bwf::losses::losses_note(xruns, frames_dropped);
+    // Before the list, which the NOTE's room may cut short.
+    if events_lost > 0 {
+        n.push_str(&format!(
+            " {events_lost} of them came too fast to list and are counted only."
+        ));
+    }
     for e in losses {
         let at = e.position as f64 / f64::from(rate);
         let what = match e.kind {
@@ -138,9 +144,6 @@ pub fn loss_note(
             LossKind::RingOverflow => capstan_bwf::losses::drop_label(e.frames),
         };
         n.push_str(&format!(" {what} at {at:.3} s (frame {});", e.position));
-    }
-    if events_lost > 0 {
-        n.push_str(&format!(" {events_lost} more losses not itemised."));
     }
     n
 }
@@ -320,6 +323,12 @@ mod tests {
             n.contains("DROP 256 frames at 3.000 s (frame 144000)"),
             "{n}"
         );
-        assert!(n.contains("3 more losses not itemised"), "{n}");
+        assert!(
+            n.starts_with(
+                "LOSSES: 1 xruns, 256 frames dropped (ring full). 3 of them came too fast to \
+                 list and are counted only. XRUN at"
+            ),
+            "{n}"
+        );
     }
 }

@@ -213,8 +213,7 @@ impl OpenTake {
         };
         let mut last_commit = Instant::now();
         let reserve = take_reserve(spec, cfg, ixmls.len());
-        let mut losses = TakeLosses::default();
-        let events_lost0 = stats.events_lost.load(Ordering::Relaxed);
+        let mut losses = TakeLosses::since(stats);
         let take_stats = &live.stats;
         let stem = take.stem();
         let note_now = |losses: &TakeLosses| {
@@ -224,7 +223,7 @@ impl OpenTake {
                 dropped,
                 xruns,
                 losses.events(),
-                stats.events_lost.load(Ordering::Relaxed) - events_lost0,
+                losses.unlisted().events,
             );
             [pre_roll_note.as_str(), lost.as_str()]
                 .iter()
@@ -250,6 +249,7 @@ impl OpenTake {
             losses.add(tap.losses_before(known), first, &stem, |at, l| {
                 files.mark(at, l)
             });
+            losses.count_unlisted(stats, &stem);
             for m in live.take_marks() {
                 files.mark(m.position, &m.label);
             }
@@ -310,6 +310,7 @@ impl OpenTake {
         tap.ready();
         let last = tap.losses_before(tap.position());
         losses.add(last, first, &stem, |at, l| files.mark(at, l));
+        losses.count_unlisted(stats, &stem);
         losses.mark_ended_run(None, |at, l| files.mark(at, l));
         for m in live.take_marks() {
             files.mark(m.position.min(files.frames()), &m.label);
