@@ -304,3 +304,29 @@ fn recover_on_a_read_only_card_reports_a_whole_file_and_refuses_to_mend_a_cut_on
         stderr(&o)
     );
 }
+
+#[test]
+fn a_reader_gone_from_the_output_is_no_crash() {
+    let d = tempfile::tempdir().unwrap();
+    let f = counter_file(d.path(), "f.wav", 4800);
+    for args in [
+        &["info"][..],
+        &["verify", "--pattern", "counter"],
+        &["report"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_take"))
+            .args(args)
+            .arg(&f)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `take info f.wav | head -0`: the reader is gone before the first line.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

@@ -396,3 +396,35 @@ fn the_box_runs_on_its_fallback_config_and_shows_the_error() {
         "the fallback's scene: {screen}"
     );
 }
+
+#[test]
+fn a_reader_gone_from_the_log_or_the_output_does_not_stop_a_take() {
+    let d = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .args([
+            "record",
+            "--sim",
+            "--channels",
+            "2",
+            "--seconds",
+            "1.5",
+            "--out",
+        ])
+        .arg(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away at once (`capstan record ... 2>&1 | head -1`): every line written
+    // after meets a broken pipe.
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let take = d.path().join("S01-T001");
+    for n in 1..=2 {
+        let w = capstan_bwf::read(&take.join(format!("S01-T001_0{n}_In0{n}.wav"))).unwrap();
+        assert_eq!(w.frames(), 72_000);
+        assert_eq!(capstan_bwf::verify::counter(&w).unwrap(), (72_000, Some(0)));
+    }
+}

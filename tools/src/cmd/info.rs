@@ -23,7 +23,7 @@ pub fn run(path: &Path, json: bool) -> u8 {
             Ok(w) => {
                 let problems = verify::structure(&w);
                 if !problems.is_empty() {
-                    eprintln!(
+                    errln!(
                         "take: {}: {} (`take verify` lists what is wrong; `take recover` repairs sizes a \
                          power cut left wrong)",
                         f.display(),
@@ -34,7 +34,7 @@ pub fn run(path: &Path, json: bool) -> u8 {
                 if json {
                     all.push(json_of(&w));
                 } else {
-                    print!("{}", text(&w));
+                    out!("{}", text(&w));
                 }
             }
             Err(e) => {
@@ -50,9 +50,9 @@ pub fn run(path: &Path, json: bool) -> u8 {
             serde_json::to_string_pretty(&all)
         };
         match out {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("take: cannot write JSON: {e}");
+                errln!("take: cannot write JSON: {e}");
                 code = UNREADABLE;
             }
         }

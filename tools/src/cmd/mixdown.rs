@@ -28,11 +28,11 @@ const PERIODS_PER_READ: usize = 64;
 /// says why and returns the exit code.
 pub fn open(take: &Path) -> Result<TakeTracks, u8> {
     let t = TakeTracks::open(take).map_err(|e| {
-        eprintln!("take: {e}");
+        errln!("take: {e}");
         UNREADABLE
     })?;
     if let Some(short) = t.short_tracks() {
-        eprintln!("take: {}: {short}", t.stem);
+        errln!("take: {}: {short}", t.stem);
     }
     Ok(t)
 }
@@ -47,7 +47,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| t.dir.join(print_file_name(&t.stem)));
     if out.exists() {
-        eprintln!(
+        errln!(
             "take: {} already exists (the board mix?): give --out FILE to print the mix elsewhere",
             out.display()
         );
@@ -56,11 +56,11 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
     let label = format!("mix of {}", t.stem);
     match print(&t, &t.mix.mixer, &out, &label) {
         Ok(frames) => {
-            println!("{}: {}", out.display(), super::count(frames, "frame"));
+            outln!("{}: {}", out.display(), super::count(frames, "frame"));
             OK
         }
         Err(e) => {
-            eprintln!("take: {e}");
+            errln!("take: {e}");
             PROBLEMS
         }
     }
@@ -190,7 +190,7 @@ impl Progress {
     fn show(&mut self, done: u64) {
         let pct = (done * 100).checked_div(self.total).unwrap_or(100);
         if self.shown != Some(pct) {
-            eprint!("\r{}: {pct:3}%", self.label);
+            err!("\r{}: {pct:3}%", self.label);
             let _ = std::io::stderr().flush();
             self.shown = Some(pct);
         }
@@ -198,6 +198,6 @@ impl Progress {
 
     fn end(&mut self) {
         self.show(self.total);
-        eprintln!();
+        errln!();
     }
 }

@@ -1,5 +1,38 @@
 //! The `take` subcommands and what they share.
 
+/// `println!` that never panics: output for a reader that has gone (`take info ... | head`, a
+/// closed pipe) is lost, and the command still finishes its work and exits with its code.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see `outln!`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `outln!`).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see `outln!`).
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod info;
 pub mod mixdown;
 pub mod recover;
@@ -20,7 +53,7 @@ pub const UNREADABLE: u8 = 2;
 /// there are none, says why on standard error and returns the exit code for it.
 pub fn wav_files(path: &Path) -> Result<Vec<PathBuf>, u8> {
     list_wav_files(path).map_err(|e| {
-        eprintln!("take: {e}");
+        errln!("take: {e}");
         UNREADABLE
     })
 }
@@ -55,15 +88,15 @@ fn list_wav_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 pub fn say_unreadable(file: &Path, error: &dyn std::fmt::Display) {
     let shown = file.display();
     match std::fs::metadata(file).map(|m| (m.is_file(), m.len())) {
-        Ok((true, 0)) => eprintln!(
+        Ok((true, 0)) => errln!(
             "take: {shown} is empty (0 bytes): no audio reached it, there is nothing to read or \
              recover"
         ),
-        Ok((true, n)) if n < 12 => eprintln!(
+        Ok((true, n)) if n < 12 => errln!(
             "take: {shown} is only {n} bytes long, cut inside the WAV header: there is no audio \
              in it to read or recover"
         ),
-        _ => eprintln!("take: {error}"),
+        _ => errln!("take: {error}"),
     }
 }
 

@@ -13,19 +13,19 @@ pub fn run(path: &Path) -> u8 {
     let mut code = OK;
     for f in files {
         match capstan_bwf::recover::recover(&f) {
-            Ok(r) if r.changes.is_empty() => println!(
+            Ok(r) if r.changes.is_empty() => outln!(
                 "whole     {}: {} frames, nothing to change",
                 f.display(),
                 r.frames
             ),
             Ok(r) => {
-                println!(
+                outln!(
                     "recovered {}: {}",
                     f.display(),
                     super::count(r.frames, "frame")
                 );
                 for c in r.changes {
-                    println!("          - {c}");
+                    outln!("          - {c}");
                 }
             }
             Err(e) => {

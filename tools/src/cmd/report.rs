@@ -98,7 +98,7 @@ pub fn run(path: &Path, json: bool) -> u8 {
         })
         .collect();
     let Some(report) = report(path, read, prints) else {
-        eprintln!(
+        errln!(
             "take: {}: no track file could be read: `take info` says why for each",
             path.display()
         );
@@ -106,14 +106,14 @@ pub fn run(path: &Path, json: bool) -> u8 {
     };
     if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("take: cannot write JSON: {e}");
+                errln!("take: cannot write JSON: {e}");
                 return UNREADABLE;
             }
         }
     } else {
-        print!("{}", text(&report));
+        out!("{}", text(&report));
     }
     if report.problems.is_empty() {
         OK

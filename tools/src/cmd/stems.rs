@@ -19,7 +19,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
     };
     let groups = &t.mix.mixer.groups;
     if groups.is_empty() {
-        eprintln!(
+        errln!(
             "take: the mix of {} has no group buses, so it has no stems: add [[mixer.groups]] to \
              its mix file and route tracks to them (output = {{ group = 0 }})",
             t.stem
@@ -28,7 +28,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
     }
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| t.dir.clone());
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("take: cannot create {}: {e}", dir.display());
+        errln!("take: cannot create {}: {e}", dir.display());
         return PROBLEMS;
     }
     let names: Vec<_> = groups
@@ -37,7 +37,7 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
         .map(|(g, b)| dir.join(stem_file_name(&t.stem, g, &b.name)))
         .collect();
     if let Some(p) = names.iter().find(|p| p.exists()) {
-        eprintln!(
+        errln!(
             "take: {} already exists: remove the old stems or give --out DIR",
             p.display()
         );
@@ -51,9 +51,9 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
             format!("stem {name}")
         };
         match print(&t, &t.mix.stem_state(g), path, &label) {
-            Ok(frames) => println!("{}: {}", path.display(), super::count(frames, "frame")),
+            Ok(frames) => outln!("{}: {}", path.display(), super::count(frames, "frame")),
             Err(e) => {
-                eprintln!("take: {e}");
+                errln!("take: {e}");
                 return PROBLEMS;
             }
         }

@@ -51,12 +51,12 @@ pub fn run(path: &Path, counter: bool) -> u8 {
             }
         }
         if problems.is_empty() {
-            println!("OK   {}: {summary}", f.display());
+            outln!("OK   {}: {summary}", f.display());
         } else {
             code = code.max(PROBLEMS);
-            println!("FAIL {}:", f.display());
+            outln!("FAIL {}:", f.display());
             for p in problems {
-                println!("     - {p}");
+                outln!("     - {p}");
             }
         }
     }

@@ -1,5 +1,22 @@
 //! The `capstan` command line.
 
+/// `println!` that never panics: a line for a reader that has gone (a closed pipe, a full
+/// disk) is lost, and the take goes on.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `outln!`).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod devices;
 mod play;

@@ -41,7 +41,7 @@ pub fn run(config_path: Option<&Path>, a: PlayArgs) -> ExitCode {
         Ok(r) if r.underruns == 0 && r.device_underruns == 0 => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             ExitCode::from(2)
         }
     }
@@ -64,7 +64,7 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
     };
     let take = Arc::new(TakeTracks::open_with(&dir, WithoutMix::Plain)?);
     if let Some(short) = take.short_tracks() {
-        eprintln!("capstan: {}: {short}", take.stem);
+        errln!("capstan: {}: {short}", take.stem);
     }
     if !(a.from >= 0.0 && a.from.is_finite()) {
         return Err(format!("--from {}: give seconds from 0 on", a.from));
@@ -104,7 +104,7 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
     } else {
         "the take's saved mix"
     };
-    eprintln!(
+    errln!(
         "capstan: playing {} from {:.3} s with {mix}",
         dir.display(),
         a.from
@@ -134,7 +134,7 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
         report
     };
     let seconds = report.frames as f64 / f64::from(rate);
-    eprintln!(
+    errln!(
         "capstan: played {} frames ({seconds:.3} s) of {}{}; {} read-ahead underruns, {} device \
          underruns",
         report.frames,
@@ -144,7 +144,7 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
         report.device_underruns
     );
     if report.underruns > 0 {
-        eprintln!(
+        errln!(
             "capstan: the card could not keep up: silence was played {} times; give a larger \
              --read-ahead or use a faster card",
             report.underruns

@@ -152,7 +152,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     let mut cfg = match load_config(config_path) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             return ExitCode::from(2);
         }
     };
@@ -172,27 +172,27 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
         cfg.recorder.mirror = Some(m);
     }
     if let Err(e) = cfg.check() {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     if let Err(e) = a.input.check() {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     a.input.apply(&mut cfg);
     if let Err(e) = super::args::check_tracks(a.tracks.as_ref(), cfg.audio.channels) {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     if let Err(e) = super::args::check_seconds(a.seconds) {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     if let Some(s) = a
         .seconds
         .filter(|&s| frames_of(Some(s), cfg.audio.rate) == Some(0))
     {
-        eprintln!(
+        errln!(
             "capstan: --seconds {s} is less than one frame at {} Hz: record at least {:.6} s",
             cfg.audio.rate,
             1.0 / f64::from(cfg.audio.rate)
@@ -207,7 +207,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             cfg.audio.periods = p;
         }
         if let Err(e) = cfg.check() {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             return ExitCode::from(2);
         }
     }
@@ -226,12 +226,12 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
     // After a power cut: bring the takes left behind up to date before recording anything.
     crate::recorder::recovery::recover_at_start(&out);
     if let Err(e) = naming::prepare_out_folder(&out) {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     if let Some(m) = &cfg.recorder.mirror {
         if let Err(e) = mirror::check_mirror_folder(m) {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             return ExitCode::from(2);
         }
     }
@@ -241,7 +241,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             let (source, monitor) = match open_device(&dev, &a, &cfg) {
                 Ok(x) => x,
                 Err(e) => {
-                    eprintln!("capstan: {e}");
+                    errln!("capstan: {e}");
                     return ExitCode::from(2);
                 }
             };
@@ -260,7 +260,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             let source = match SimSource::new(spec, a.signal, cfg.recorder.period_frames, a.fast) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("capstan: {e}");
+                    errln!("capstan: {e}");
                     return ExitCode::from(2);
                 }
             };
@@ -269,7 +269,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                     match Monitor::with_mixer(spec, None, 0, cfg.recorder.period_frames, &m.state) {
                         Ok(m) => Some(m),
                         Err(e) => {
-                            eprintln!("capstan: [mixer]: {e}");
+                            errln!("capstan: [mixer]: {e}");
                             return ExitCode::from(2);
                         }
                     }
@@ -287,7 +287,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
             record(source, monitor, req, mem)
         }
         None => {
-            eprintln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y (see `capstan devices`)");
+            errln!("capstan: say where to record from: --sim (the sim board) or --device hw:X,Y (see `capstan devices`)");
             ExitCode::from(2)
         }
     }
@@ -376,7 +376,7 @@ fn record<S: CaptureSource + 'static>(
     let plan = match ring_fits(&source, &req.config, mem_available) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             return ExitCode::from(2);
         }
     };
@@ -394,12 +394,13 @@ fn record<S: CaptureSource + 'static>(
         Ok(report) => {
             let failed = report.failure.clone();
             if let Some(f) = &failed {
-                eprintln!("capstan: the take stopped early: {f}");
+                errln!("capstan: the take stopped early: {f}");
             }
             if report.frames_dropped > 0 || report.xruns > 0 {
-                eprintln!(
+                errln!(
                     "capstan: {} xruns, {} frames dropped (see the take's iXML NOTE)",
-                    report.xruns, report.frames_dropped
+                    report.xruns,
+                    report.frames_dropped
                 );
             }
             let cpu = capstan_board::rusage::process_cpu_time().saturating_sub(cpu0);
@@ -411,11 +412,12 @@ fn record<S: CaptureSource + 'static>(
                     cpu.as_secs_f64() * 60.0 / secs
                 );
             }
-            eprintln!(
+            errln!(
                 "capstan: ring high-water {:.2} s of {:.1} s",
-                report.ring_high_water_secs, plan.seconds
+                report.ring_high_water_secs,
+                plan.seconds
             );
-            println!("{}", report.dir.display());
+            outln!("{}", report.dir.display());
             if failed.is_some() {
                 ExitCode::from(1)
             } else {
@@ -428,11 +430,11 @@ fn record<S: CaptureSource + 'static>(
             | RecordError::DiskFull(_)),
         ) => {
             // Nothing was recorded: the same refusal as a bad path.
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             ExitCode::from(1)
         }
     }

@@ -85,34 +85,34 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
                         "{e}; the box runs on {} until the file is mended",
                         fallback.display()
                     );
-                    eprintln!("capstan: {e}");
+                    errln!("capstan: {e}");
                     (c, Some(e))
                 }
                 Err(f) => {
-                    eprintln!("capstan: {e}");
-                    eprintln!("capstan: and the fallback: {f}");
+                    errln!("capstan: {e}");
+                    errln!("capstan: and the fallback: {f}");
                     return ExitCode::from(2);
                 }
             },
             None => {
-                eprintln!("capstan: {e}");
+                errln!("capstan: {e}");
                 return ExitCode::from(2);
             }
         },
     };
     if let Err(e) = prepare(&mut cfg, &a) {
-        eprintln!("capstan: {e}");
+        errln!("capstan: {e}");
         return ExitCode::from(2);
     }
     let (board, input) = match open(&cfg, &a) {
         Ok(x) => x,
         Err(missing) => {
-            eprintln!(
+            errln!(
                 "capstan: cannot run the box on the {} board:",
                 cfg.board.profile
             );
             for m in &missing {
-                eprintln!("  - {m}");
+                errln!("  - {m}");
             }
             // A config naming parts the box does not have: its fallback may name the right
             // ones (the card image's default names the box's own).
@@ -127,13 +127,13 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
                         missing.join("; "),
                         f.display()
                     );
-                    eprintln!("capstan: {e}");
+                    errln!("capstan: {e}");
                     config_error = Some(e);
                     cfg = fallback_cfg;
                     opened
                 }
                 None => {
-                    eprintln!("(on a desktop, `capstan run --sim` runs the box without hardware)");
+                    errln!("(on a desktop, `capstan run --sim` runs the box without hardware)");
                     return ExitCode::from(2);
                 }
             }
@@ -181,7 +181,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
     match App::new(options, board).run() {
         Ok(takes) => {
             for t in &takes {
-                println!("{}", t.dir.display());
+                outln!("{}", t.dir.display());
             }
             if takes.iter().any(|t| t.failure.is_some()) {
                 ExitCode::from(1)
@@ -190,7 +190,7 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             ExitCode::from(1)
         }
     }
@@ -227,11 +227,11 @@ fn open_fallback(path: &Path, a: &RunArgs) -> Option<(Config, (Board, AudioInput
     let read = super::record::load_config(Some(path)).map_err(|e| e.to_string());
     let cfg = read
         .and_then(|mut c| prepare(&mut c, a).map(|()| c))
-        .inspect_err(|e| eprintln!("capstan: the fallback: {e}"))
+        .inspect_err(|e| errln!("capstan: the fallback: {e}"))
         .ok()?;
     let opened = open(&cfg, a)
         .inspect_err(|missing| {
-            eprintln!(
+            errln!(
                 "capstan: the fallback {} cannot run the box either: {}",
                 path.display(),
                 missing.join("; ")

@@ -63,7 +63,7 @@ pub fn run(a: SignalArgs) -> ExitCode {
     let mut out = match AlsaPlayback::open(&a.device, &req, 4) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("capstan: {e}");
+            errln!("capstan: {e}");
             return ExitCode::from(2);
         }
     };
@@ -76,14 +76,14 @@ pub fn run(a: SignalArgs) -> ExitCode {
         let bytes = &mut buf[..n * hw.frame_bytes()];
         fill_counter(bytes, usize::from(a.channels), a.format, pos);
         if let Err(e) = out.write_all(bytes) {
-            eprintln!("capstan: {}: {e}", a.device);
+            errln!("capstan: {}: {e}", a.device);
             return ExitCode::from(1);
         }
         pos += n as u64;
     }
     out.drain();
     if out.underruns() > 0 {
-        eprintln!("capstan: {} underruns while playing", out.underruns());
+        errln!("capstan: {} underruns while playing", out.underruns());
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
