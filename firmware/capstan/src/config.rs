@@ -209,7 +209,22 @@ impl Config {
                 "it is a FIFO (named pipe), not a file",
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        // A config is a few lines: reading is cut at 1 MiB, so a device that never ends
+        // (/dev/zero) or a wrong file of gigabytes is refused instead of read into memory.
+        const MAX_BYTES: u64 = 1 << 20;
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                use std::io::Read;
+                f.take(MAX_BYTES + 1).read_to_string(&mut text)
+            })
+            .map_err(read_error)?;
+        if text.len() as u64 > MAX_BYTES {
+            return Err(read_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "it is larger than 1 MiB: a config is a few lines of text (is it the right file?)",
+            )));
+        }
         Config::parse(&text, &path.display().to_string())
     }
 

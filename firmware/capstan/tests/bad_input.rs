@@ -112,6 +112,9 @@ fn config_errors_name_the_line_and_the_fix_and_record_nothing() {
         let o = record(&out, &["--config", fifo.to_str().unwrap()], &[]);
         refused(&o, &["capstan.toml: it is a FIFO (named pipe), not a file"]);
     }
+    // A device that never ends is not read into memory for ever.
+    let o = record(&out, &["--config", "/dev/zero"], &[]);
+    refused(&o, &["/dev/zero: it is larger than 1 MiB"]);
     assert!(names(&out).is_empty(), "{:?}", names(&out));
 }
 
