@@ -431,3 +431,48 @@ fn a_reader_gone_from_the_log_or_the_output_does_not_stop_a_take() {
         assert_eq!(capstan_bwf::verify::counter(&w).unwrap(), (72_000, Some(0)));
     }
 }
+
+#[test]
+fn a_hangup_ends_the_take_as_stop_does() {
+    // The terminal closes (an ssh session drops): SIGHUP ends the take cleanly, every frame up
+    // to it kept, where it killed the process and lost what was not yet committed.
+    let d = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .args([
+            "record",
+            "--sim",
+            "--channels",
+            "2",
+            "--seconds",
+            "30",
+            "--out",
+        ])
+        .arg(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{:?}", o.status);
+    let take = d.path().join("S01-T001");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("S01-T001"));
+    for n in 1..=2 {
+        let w = capstan_bwf::read(&take.join(format!("S01-T001_0{n}_In0{n}.wav"))).unwrap();
+        assert!(
+            capstan_bwf::verify::structure(&w).is_empty(),
+            "a whole file"
+        );
+        let (frames, first) = capstan_bwf::verify::counter(&w).unwrap();
+        assert_eq!(first, Some(0));
+        assert!(
+            frames > 48_000,
+            "{frames} frames: the take ran until the hangup"
+        );
+    }
+}

@@ -95,7 +95,11 @@ fn play(config_path: Option<&Path>, a: &PlayArgs) -> Result<PlayReport, String> 
         stop: Arc::new(AtomicBool::new(false)),
         priority: (cfg.audio.priority > 0).then_some(cfg.audio.priority),
     };
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
         signal_hook::flag::register(sig, o.stop.clone())
             .map_err(|e| format!("cannot catch signal {sig}: {e}"))?;
     }

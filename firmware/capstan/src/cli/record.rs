@@ -381,7 +381,11 @@ fn record<S: CaptureSource + 'static>(
         }
     };
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
         if let Err(e) = signal_hook::flag::register(sig, stop.clone()) {
             tracing::warn!(
                 "cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly"

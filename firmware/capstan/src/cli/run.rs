@@ -149,7 +149,11 @@ pub fn run(config_path: Option<&Path>, a: RunArgs) -> ExitCode {
     // After a power cut: bring the takes left behind up to date before recording anything.
     crate::recorder::recovery::recover_at_start(&out);
     let quit = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
         if let Err(e) = signal_hook::flag::register(sig, quit.clone()) {
             tracing::warn!(
                 "cannot catch signal {sig}: {e}; Ctrl-C will not close the take cleanly"
