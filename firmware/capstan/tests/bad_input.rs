@@ -437,7 +437,7 @@ fn a_hangup_ends_the_take_as_stop_does() {
     // The terminal closes (an ssh session drops): SIGHUP ends the take cleanly, every frame up
     // to it kept, where it killed the process and lost what was not yet committed.
     let d = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_capstan"))
+    let child = Command::new(env!("CARGO_BIN_EXE_capstan"))
         .args([
             "record",
             "--sim",
