@@ -71,7 +71,8 @@ pub struct RecorderConfig {
     /// far in the past. Costs that many seconds of ring memory.
     pub pre_roll: f64,
     /// A folder on a second medium every take is also written to, e.g.
-    /// "/media/capstan2/takes" (none by default). It must exist when a take starts.
+    /// "/media/capstan2/takes" (none by default). Missing when a take starts: `capstan record`
+    /// refuses the take; the box records on the card alone, with an alert and a note.
     pub mirror: Option<std::path::PathBuf>,
 }
 

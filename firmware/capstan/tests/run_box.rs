@@ -340,3 +340,39 @@ fn a_mix_the_input_cannot_play_leaves_the_plain_sum_and_says_so_and_takes_record
     let last = run.terminal.split("\x1b[H").last().unwrap();
     assert!(last.contains("Config error [mixer]"), "{last}");
 }
+
+#[test]
+fn a_box_whose_mirror_is_missing_at_rec_records_on_the_card_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("takes");
+    let mirror = dir.path().join("card2/takes");
+    let mut config = harness_config();
+    config.recorder.mirror = Some(mirror.clone());
+    let mut edges = press(Button::MarkArm, 50, 120);
+    edges.extend(press(Button::Rec, 200, 260));
+    edges.extend(press(Button::Stop, 900, 1600));
+    let run = run_box_with(
+        box_options(config, out.clone(), 1900, RecAgain::Marker),
+        edges,
+    );
+    // The take is on the card (it did not start at all before).
+    assert_eq!(run.takes.len(), 1, "{}", run.terminal);
+    let take = &run.takes[0];
+    assert_eq!(take.failure, None);
+    assert_eq!(take.dir, out.join("S01-T001"));
+    assert!(!mirror.exists());
+    for f in &take.files {
+        let w = reader::read(&f.path).unwrap();
+        assert_eq!(verify::counter(&w).unwrap().0, take.frames, "{:?}", f.path);
+        let note = w.ixml.unwrap().note;
+        assert!(
+            note.contains(&format!("MIRROR {} LEFT OUT at REC", mirror.display())),
+            "{note}"
+        );
+    }
+    let shown = run
+        .terminal
+        .split("\x1b[H")
+        .any(|s| s.contains("mirror dropped"));
+    assert!(shown, "{}", run.terminal.split("\x1b[H").last().unwrap());
+}

@@ -58,6 +58,9 @@ pub struct TakeMeta {
     pub family_uid: String,
     /// Number of files in the take.
     pub total_files: u32,
+    /// What the take's NOTE says from its first frame after the pre-roll (a mirror left out
+    /// at REC); empty for most takes.
+    pub start_note: String,
 }
 
 /// One file's tracks: (input channel, track name) for each interleave position.
@@ -77,16 +80,21 @@ impl TakeMeta {
         self.rec - chrono::Duration::nanoseconds(nanos as i64)
     }
 
-    /// The iXML NOTE of a take with pre-roll: how much of it came before REC.
-    pub fn pre_roll_note(&self, rate: u32) -> String {
-        if self.pre_roll == 0 {
-            return String::new();
-        }
-        format!(
-            "pre-roll {:.2} s ({} frames before REC).",
-            self.pre_roll as f64 / f64::from(rate),
-            self.pre_roll
-        )
+    /// The iXML NOTE's first part: how much of the take came before REC (with pre-roll), and
+    /// the start note (a mirror left out).
+    pub fn start_note(&self, rate: u32) -> String {
+        let pre_roll = (self.pre_roll > 0).then(|| {
+            format!(
+                "pre-roll {:.2} s ({} frames before REC).",
+                self.pre_roll as f64 / f64::from(rate),
+                self.pre_roll
+            )
+        });
+        (pre_roll.iter())
+            .chain((!self.start_note.is_empty()).then_some(&self.start_note))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The bext and iXML of one file of the take (`index` 0-based among the take's files).
@@ -146,7 +154,7 @@ impl TakeMeta {
             take: self.take.number.to_string(),
             tape: start.format("%Y%m%d").to_string(),
             circled: false,
-            note: self.pre_roll_note(spec.sample_rate),
+            note: self.start_note(spec.sample_rate),
             file_uid: hex(&random_bytes::<16>()),
             master_speed: self.timecode_rate.clone(),
             timecode_rate: self.timecode_rate.clone(),
@@ -221,6 +229,7 @@ mod tests {
             timecode_rate: "25/1".into(),
             family_uid: new_family_uid(),
             total_files: 1,
+            start_note: String::new(),
         }
     }
 

@@ -58,8 +58,8 @@ pub(super) struct OpenTake {
     files: TakeMedia,
     print: Option<mix::TakePrint>,
     ixmls: Vec<Ixml>,
-    /// The iXML NOTE's first part: the pre-roll.
-    pre_roll_note: String,
+    /// The iXML NOTE's first part: the pre-roll, a mirror left out.
+    start_note: String,
     /// Frames of the take before REC.
     pre_roll: u64,
     /// When REC was pressed.
@@ -88,8 +88,28 @@ impl OpenTake {
                 &req.out, free, reserve,
             )));
         }
-        let (take, mirror_dir) =
-            mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene)?;
+        let (take, mirror_dir, start_note) =
+            match mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene) {
+                Ok((take, mirror_dir)) => (take, mirror_dir, String::new()),
+                // The box records on the card alone when its mirror is missing at REC (the second
+                // card not in, not mounted): a show is not lost for want of its copy. The alert,
+                // the log and the NOTE say so. `capstan record` refuses instead, before anything.
+                Err(RecordError::TakeFolder { out, source })
+                    if matches!(heard, HeardMix::Running(_))
+                        && cfg.recorder.mirror.as_deref() == Some(out.as_path()) =>
+                {
+                    let take = naming::create_next_take(&req.out, &cfg.scene)?;
+                    let message = format!(
+                    "MIRROR {} LEFT OUT at REC: {source}; the take records on the card ({}) alone",
+                    out.display(),
+                    req.out.display()
+                );
+                    tracing::error!("{message}");
+                    live.medium_dropped(message.clone());
+                    (take, None, format!("{message}."))
+                }
+                Err(e) => return Err(e),
+            };
         let wav = WavSpec {
             channels: spec.channels,
             sample_rate: spec.rate,
@@ -120,6 +140,7 @@ impl OpenTake {
             timecode_rate: cfg.recorder.timecode_rate.clone(),
             family_uid: meta::new_family_uid(),
             total_files: groups.len() as u32,
+            start_note,
         };
         let mut ixmls = Vec::with_capacity(groups.len());
         let specs: Vec<_> = groups
@@ -159,7 +180,7 @@ impl OpenTake {
         tracing::info!("recording take {} into {}", take.stem(), take.dir.display());
         let _ = live.take.set(take.clone());
         Ok(OpenTake {
-            pre_roll_note: tm.pre_roll_note(spec.rate),
+            start_note: tm.start_note(spec.rate),
             pre_roll: start.pre_roll,
             rec_time: start.rec,
             take,
@@ -180,7 +201,7 @@ impl OpenTake {
             mut files,
             mut print,
             ixmls,
-            pre_roll_note,
+            start_note,
             pre_roll,
             rec_time,
         } = self;
@@ -225,7 +246,7 @@ impl OpenTake {
                 losses.events(),
                 losses.unlisted().events,
             );
-            [pre_roll_note.as_str(), lost.as_str()]
+            [start_note.as_str(), lost.as_str()]
                 .iter()
                 .filter(|s| !s.is_empty())
                 .copied()
