@@ -276,6 +276,17 @@ impl Config {
                 shown(r.pre_roll)
             ));
         }
+        // iXML's TIMECODE_RATE is a fraction of whole numbers.
+        let fraction = r.timecode_rate.split_once('/').and_then(|(n, d)| {
+            Some((n.trim().parse::<u32>().ok()?, d.trim().parse::<u32>().ok()?))
+        });
+        if !matches!(fraction, Some((n, d)) if n > 0 && d > 0) {
+            return Err(format!(
+                "recorder.timecode_rate = \"{}\": write the frame rate as a fraction such as \
+                 25/1, 24000/1001 or 30000/1001 (25/1 is the default)",
+                r.timecode_rate
+            ));
+        }
         if !(16..=8192).contains(&r.period_frames) {
             return Err(format!(
                 "recorder.period_frames = {}: use 16 to 8192 frames (256 is the default)",
@@ -466,6 +477,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("recorder.commit_interval = -1e-9: use"), "{e}");
+        for bad in ["abc", "", "25/0", "0/0", "25"] {
+            let text = format!("[recorder]\ntimecode_rate = \"{bad}\"\n");
+            let e = Config::parse(&text, "box.toml").unwrap_err().to_string();
+            assert!(
+                e.contains(&format!(
+                    "recorder.timecode_rate = \"{bad}\": write the frame rate"
+                )),
+                "{e}"
+            );
+        }
+        for good in ["25/1", "30000/1001", "24000/1001"] {
+            let text = format!("[recorder]\ntimecode_rate = \"{good}\"\n");
+            assert_eq!(
+                Config::parse(&text, "box.toml")
+                    .unwrap()
+                    .recorder
+                    .timecode_rate,
+                good
+            );
+        }
         let e = Config::parse("[[tracks]]\nname = \"a/b\"\n", "box.toml")
             .unwrap_err()
             .to_string();
