@@ -557,5 +557,34 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("fader") && e.contains("tracks"), "{e}");
+        // Gains and pans a mixer cannot use, or would hold at its range's end unsaid.
+        for (track, says) in [
+            (
+                "fader_db = nan",
+                "track 1 \"A\": fader_db = NaN: use a level in dB up to +12",
+            ),
+            (
+                "fader_db = 20.0",
+                "track 1 \"A\": fader_db = 20: use a level in dB up to +12",
+            ),
+            (
+                "trim_db = 19.0",
+                "trim_db = 19: use a level in dB up to +18",
+            ),
+            (
+                "pan = 5.0",
+                "track 1 \"A\": pan = 5: use -1 (left) to +1 (right)",
+            ),
+        ] {
+            let text = format!("[mixer]\ntracks = [{{ name = \"A\", input = 0, {track} }}]\n");
+            let e = Config::parse(&text, "box.toml").unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+        }
+        let e = Config::parse("[mixer]\nmaster = { pan = -2.0 }\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the master: pan = -2"), "{e}");
+        let ok = "[mixer]\ntracks = [{ name = \"A\", input = 0, fader_db = -inf, pan = -1.0 }]\n";
+        assert!(Config::parse(ok, "box.toml").is_ok());
     }
 }

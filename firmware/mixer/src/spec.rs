@@ -98,6 +98,9 @@ pub enum MixerError {
     /// The spec itself is unusable.
     #[error("cannot run a mixer with {0}")]
     Spec(&'static str),
+    /// A gain or pan that is not a usable number.
+    #[error("{0}")]
+    Value(String),
 }
 
 impl MixerSpec {
@@ -130,6 +133,7 @@ impl MixerSpec {
     /// that exists, every channel is one the device has.
     pub fn check_state(&self, state: &MixerState) -> Result<(), MixerError> {
         self.check()?;
+        state.check_numbers().map_err(MixerError::Value)?;
         for (what, count, max) in [
             ("tracks", state.tracks.len(), MAX_TRACKS),
             ("groups", state.groups.len(), MAX_GROUPS),

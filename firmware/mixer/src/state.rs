@@ -239,6 +239,69 @@ impl MixerState {
     }
 
     /// Track `i`'s name for messages: `track 3 "Kick"` (counting from 1 as the box shows).
+    /// Checks every gain and pan as a config states them: a number (not NaN), gains at most
+    /// their top (+18 dB trim, +12 dB faders and sends; -inf is silence), pans from -1 to +1.
+    /// Says which and what to write when one is not. (The mixer itself holds a value past its
+    /// range at the range's end; only NaN it cannot mix with, see [`MixerState::check_numbers`].)
+    pub fn check_values(&self) -> Result<(), String> {
+        self.check_gains_and_pans(true)
+    }
+
+    /// Checks that every gain and pan is a number (not NaN): a NaN silences the whole mix.
+    pub fn check_numbers(&self) -> Result<(), String> {
+        self.check_gains_and_pans(false)
+    }
+
+    fn check_gains_and_pans(&self, ranges: bool) -> Result<(), String> {
+        let top = |t: f32| if ranges { t } else { f32::INFINITY };
+        let gain = |what: String, db: f32, top: f32| {
+            if db.is_nan() || db > top {
+                Err(format!("{what} = {db}: use a level in dB up to +{top}"))
+            } else {
+                Ok(())
+            }
+        };
+        let pan = |what: String, p: f32| {
+            if (-1.0..=1.0).contains(&p) || (!ranges && !p.is_nan()) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{what} = {p}: use -1 (left) to +1 (right), 0 the centre"
+                ))
+            }
+        };
+        for (i, t) in self.tracks.iter().enumerate() {
+            let name = self.track_label(i);
+            gain(format!("{name}: trim_db"), t.trim_db, top(18.0))?;
+            gain(format!("{name}: fader_db"), t.fader_db, top(12.0))?;
+            pan(format!("{name}: pan"), t.pan)?;
+            for s in &t.sends {
+                gain(
+                    format!("{name}: the send to aux {}: level_db", s.aux),
+                    s.level_db,
+                    12.0,
+                )?;
+            }
+        }
+        let buses = (self
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (format!("group {i}"), b)))
+        .chain(
+            self.auxes
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (format!("aux {i}"), b)),
+        )
+        .chain(std::iter::once(("the master".to_string(), &self.master)));
+        for (what, b) in buses {
+            gain(format!("{what}: fader_db"), b.fader_db, top(12.0))?;
+            pan(format!("{what}: pan"), b.pan)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn track_label(&self, i: usize) -> String {
         match self.tracks.get(i) {
             Some(t) if !t.name.is_empty() => format!("track {} \"{}\"", i + 1, t.name),

@@ -71,3 +71,24 @@ fn reads_the_documented_example() {
     assert_eq!(state.auxes[0].output, Some([2, 3]));
     assert_eq!(state.master.output, Some([0, 1]));
 }
+
+#[test]
+fn a_gain_or_pan_that_is_no_number_is_refused_and_one_past_its_range_is_held() {
+    let spec = capstan_mixer::MixerSpec {
+        input_channels: 2,
+        input_format: capstan_mixer::RawFormat::FloatLe,
+        output_channels: 2,
+        rate: 48_000,
+        period_frames: 64,
+    };
+    let mut s = MixerState::with_mono_tracks(2);
+    s.tracks[1].fader_db = f32::NAN;
+    let e = spec.check_state(&s).unwrap_err().to_string();
+    assert!(e.contains("track 2") && e.contains("fader_db = NaN"), "{e}");
+    assert!(s.check_values().is_err());
+    // Past the top, the mixer holds the value at it (a config check says so first).
+    s.tracks[1].fader_db = 30.0;
+    s.master.pan = 3.0;
+    assert!(spec.check_state(&s).is_ok());
+    assert!(s.check_values().unwrap_err().contains("fader_db = 30"));
+}

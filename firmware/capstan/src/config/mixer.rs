@@ -34,6 +34,9 @@ impl MixerConfig {
     /// Checks what can be checked without the audio interface (the channels are checked when
     /// the mixer is built for it).
     pub fn check(&self) -> Result<(), String> {
+        self.state
+            .check_values()
+            .map_err(|e| format!("mixer: {e}"))?;
         if self.board_mix && self.state.master.output.is_none() {
             return Err(
                 "mixer.board_mix = true, but the master has no output: the mix is \
