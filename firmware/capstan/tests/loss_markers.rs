@@ -205,6 +205,7 @@ fn xruns_and_drops_become_markers_in_every_file() {
         writer: WriterOptions::default(),
         audio: Default::default(),
         tracks: None,
+        mirror_missing: Default::default(),
     };
     let release = Arc::new(AtomicBool::new(false));
     let source = LossySource::new(release.clone());

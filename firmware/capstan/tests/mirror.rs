@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use capstan::config::Config;
 use capstan::recorder::mirror::faults::{self, MediumFault, Op};
-use capstan::recorder::{record_take_live, LiveTake, RecordError, TakeReport, TakeRequest};
+use capstan::recorder::{
+    record_take_live, LiveTake, MirrorMissing, RecordError, TakeReport, TakeRequest,
+};
 use capstan_board::audio::{Signal, SimSource, StreamSpec};
 use capstan_bwf::{reader, verify, SampleFormat};
 
@@ -44,6 +46,16 @@ fn start_with(
     seconds: u64,
     live: &LiveTake,
 ) -> Result<TakeReport, RecordError> {
+    start_with_policy(card, mirror, seconds, live, MirrorMissing::Refuse)
+}
+
+fn start_with_policy(
+    card: &Path,
+    mirror: Option<&Path>,
+    seconds: u64,
+    live: &LiveTake,
+    mirror_missing: MirrorMissing,
+) -> Result<TakeReport, RecordError> {
     let mut config = Config::default();
     config.recorder.mirror = mirror.map(Path::to_path_buf);
     config.recorder.commit_interval = 0.0;
@@ -61,6 +73,7 @@ fn start_with(
         writer: Default::default(),
         audio: Default::default(),
         tracks: None,
+        mirror_missing,
     };
     record_take_live(source, None, &req, Arc::new(AtomicBool::new(false)), live)
 }
@@ -304,6 +317,35 @@ fn a_card_failing_alone_stops_the_take_with_the_cause_in_its_note() {
 }
 
 /// `capstan record` of 1 s of 4 sim channels onto `card` and `mirror`.
+#[test]
+fn a_missing_mirror_refuses_the_take_or_leaves_it_on_the_card_as_asked() {
+    let card = tempfile::tempdir().unwrap();
+    let gone = card.path().join("card2/takes");
+    // Refused: nothing made, the mirror named.
+    match start_take(card.path(), Some(&gone), 1) {
+        Err(RecordError::Mirror { mirror, .. }) => assert_eq!(mirror, gone),
+        other => panic!("expected the mirror refused, got {other:?}"),
+    }
+    assert_eq!(std::fs::read_dir(card.path()).unwrap().count(), 0);
+    // On the card alone: the whole take there, the alert raised, the NOTE saying why.
+    let live = LiveTake::new();
+    let report = start_with_policy(card.path(), Some(&gone), 1, &live, MirrorMissing::CardAlone)
+        .expect("the take records on the card");
+    assert_eq!(report.failure, None);
+    assert_eq!(report.frames, u64::from(RATE));
+    let left_out = format!("MIRROR {} LEFT OUT at REC", gone.display());
+    for (frames, note) in verified(&report.dir) {
+        assert_eq!(frames, report.frames);
+        assert!(note.contains(&left_out), "{note}");
+    }
+    let alerts = live.dropped_media();
+    assert!(
+        alerts.len() == 1 && alerts[0].contains(&left_out),
+        "{alerts:?}"
+    );
+    assert!(!gone.exists(), "the mirror folder is never made");
+}
+
 fn record_cli(card: &Path, mirror: &Path) -> std::process::Output {
     let args: [&OsStr; 11] = [
         "record".as_ref(),

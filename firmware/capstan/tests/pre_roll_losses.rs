@@ -74,6 +74,7 @@ fn losses_in_the_pre_roll_are_marked_where_they_fall_in_the_take() {
         writer: Default::default(),
         audio: Default::default(),
         tracks: None,
+        mirror_missing: Default::default(),
     };
     let mut tap = RingTap::new(frames_out, events_out, 3);
     // REC at stream frame 50000: the take begins half a second (24000 frames) before it.

@@ -29,6 +29,7 @@ fn markers_asked_for_during_a_take_land_in_every_file() {
         writer: Default::default(),
         audio: Default::default(),
         tracks: None,
+        mirror_missing: Default::default(),
     };
     let live = LiveTake::new();
     // One asked for before the first frame, one while the take runs.

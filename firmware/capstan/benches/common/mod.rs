@@ -51,6 +51,7 @@ pub fn counter_take(out: &Path, frames: u64, spec: StreamSpec) -> (SimSource, Ta
         writer: WriterOptions::default(),
         audio: Default::default(),
         tracks: None,
+        mirror_missing: Default::default(),
     };
     (source, req)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::engine::{EngineExit, Meters};
-use crate::recorder::{RingTap, TakeRequest};
+use crate::recorder::{MirrorMissing, RingTap, TakeRequest};
 use crate::transport::{EngineFault, Event};
 
 use super::{App, AppError, Recording, StartError};
@@ -234,6 +234,7 @@ impl App {
             writer: Default::default(),
             audio: self.options.audio.clone(),
             tracks: Some(self.transport.armed().iter().map(usize::from).collect()),
+            mirror_missing: MirrorMissing::CardAlone,
         };
         match Recording::start(tap, shared, meters, rec, req, number) {
             Ok(r) => self.recording = Some(r),

@@ -15,7 +15,7 @@ use crate::config::{self, Config, Layout};
 use crate::engine::ring::{self, RingPlan};
 use crate::engine::Monitor;
 use crate::recorder::{
-    mirror, naming, record_take_with_monitor, AudioOptions, RecordError, TakeRequest,
+    mirror, naming, record_take_with_monitor, AudioOptions, MirrorMissing, RecordError, TakeRequest,
 };
 
 /// Options of `capstan record`.
@@ -252,6 +252,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 writer: Default::default(),
                 audio,
                 tracks: a.tracks.clone().map(|t| t.0),
+                mirror_missing: MirrorMissing::Refuse,
             };
             record(source, Some(monitor), req, mem)
         }
@@ -283,6 +284,7 @@ pub fn run(config_path: Option<&Path>, a: RecordArgs) -> ExitCode {
                 writer: Default::default(),
                 audio,
                 tracks: a.tracks.clone().map(|t| t.0),
+                mirror_missing: MirrorMissing::Refuse,
             };
             record(source, monitor, req, mem)
         }
@@ -430,6 +432,7 @@ fn record<S: CaptureSource + 'static>(
         }
         Err(
             e @ (RecordError::TakeFolder { .. }
+            | RecordError::Mirror { .. }
             | RecordError::OutFolder(_)
             | RecordError::DiskFull(_)),
         ) => {

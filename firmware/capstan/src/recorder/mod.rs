@@ -45,6 +45,21 @@ pub struct TakeRequest {
     /// The inputs written, 0-based, in order (`None`: every input). The box passes its armed
     /// tracks; inputs the device does not have are left out.
     pub tracks: Option<Vec<usize>>,
+    /// What a mirror that cannot be used at REC does to the take.
+    pub mirror_missing: MirrorMissing,
+}
+
+/// What a take does when its mirror (`recorder.mirror`) cannot be used at REC: the second
+/// card not in, not mounted, or refusing the take's folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MirrorMissing {
+    /// Refuse the take before anything is made ([`RecordError::Mirror`]): `capstan record`,
+    /// where the one who typed the command is there to fix it.
+    #[default]
+    Refuse,
+    /// Record on the card alone, saying so in the alert, the log and the take's NOTE: the box,
+    /// where a show is not lost for want of its copy.
+    CardAlone,
 }
 
 /// How the audio thread runs.
@@ -69,6 +84,16 @@ pub enum RecordError {
     TakeFolder {
         /// The output folder.
         out: PathBuf,
+        /// The system's answer.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The mirror (the second card) cannot hold the take's copy: its message says what to
+    /// check.
+    #[error("cannot make the take's folder on the mirror {}: {source}", mirror.display())]
+    Mirror {
+        /// The mirror folder.
+        mirror: PathBuf,
         /// The system's answer.
         #[source]
         source: std::io::Error,

@@ -17,7 +17,7 @@ use super::meta::{self, TakeMeta};
 use super::mirror::{self, TakeMedia};
 use super::naming;
 use super::stream::StreamShared;
-use super::{loss_note, mix, space, RecordError, RingTap, TakeReport, TakeRequest};
+use super::{loss_note, mix, space, MirrorMissing, RecordError, RingTap, TakeReport, TakeRequest};
 use crate::config::Layout;
 use crate::engine::{EngineExit, EngineStats, Monitor};
 
@@ -91,17 +91,15 @@ impl OpenTake {
         let (take, mirror_dir, start_note) =
             match mirror::create_take(&req.out, cfg.recorder.mirror.as_deref(), &cfg.scene) {
                 Ok((take, mirror_dir)) => (take, mirror_dir, String::new()),
-                // The box records on the card alone when its mirror is missing at REC (the second
-                // card not in, not mounted): a show is not lost for want of its copy. The alert,
-                // the log and the NOTE say so. `capstan record` refuses instead, before anything.
-                Err(RecordError::TakeFolder { out, source })
-                    if matches!(heard, HeardMix::Running(_))
-                        && cfg.recorder.mirror.as_deref() == Some(out.as_path()) =>
+                // The box records on the card alone when its mirror cannot be used at REC (see
+                // MirrorMissing). The alert, the log and the NOTE say so.
+                Err(RecordError::Mirror { mirror, source })
+                    if req.mirror_missing == MirrorMissing::CardAlone =>
                 {
                     let take = naming::create_next_take(&req.out, &cfg.scene)?;
                     let message = format!(
                     "MIRROR {} LEFT OUT at REC: {source}; the take records on the card ({}) alone",
-                    out.display(),
+                    mirror.display(),
                     req.out.display()
                 );
                     tracing::error!("{message}");

@@ -84,8 +84,8 @@ pub fn create_take_folders(
         out: out.to_path_buf(),
         source,
     };
-    let on_mirror = |source: io::Error| RecordError::TakeFolder {
-        out: mirror.to_path_buf(),
+    let on_mirror = |source: io::Error| RecordError::Mirror {
+        mirror: mirror.to_path_buf(),
         source,
     };
     naming::prepare_out_folder(out)?;
