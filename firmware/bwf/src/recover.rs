@@ -7,7 +7,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM};
-use crate::reader::{self, Container, ReadError};
+use crate::reader::{self, Container, ReadError, WavFile};
 use crate::riff::{self, DS64_BODY_LEN};
 
 /// Why a file could not be recovered.
@@ -48,7 +48,12 @@ pub struct RecoverReport {
 
 /// Recovers `path` in place.
 pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
-    let w = reader::read(path)?;
+    recover_read(path, reader::read(path)?)
+}
+
+/// Recovers `path` in place, given what [`reader::read`] read of it just before (for a caller
+/// that looks at the file before it decides to recover it).
+pub fn recover_read(path: &Path, w: WavFile) -> Result<RecoverReport, RecoverError> {
     let unrecoverable = |why: &str| RecoverError::Unrecoverable {
         path: path.to_path_buf(),
         why: why.to_string(),

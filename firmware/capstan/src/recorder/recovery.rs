@@ -59,15 +59,15 @@ pub fn recover_takes(out: &Path) -> (Vec<Recovered>, Vec<(PathBuf, String)>) {
         // Only Capstan's own files: its headers reach the card before any audio, so a file of
         // a take cut short still names its originator. Another program's file is left alone,
         // whatever state it is in.
-        match capstan_bwf::read(&path) {
-            Ok(w) if w.bext.as_ref().is_some_and(|b| b.originator == "Capstan") => {}
+        let w = match capstan_bwf::read(&path) {
+            Ok(w) if w.bext.as_ref().is_some_and(|b| b.originator == "Capstan") => w,
             Ok(_) => continue,
             Err(e) => {
                 failed.push((path, e.to_string()));
                 continue;
             }
-        }
-        match capstan_bwf::recover::recover(&path) {
+        };
+        match capstan_bwf::recover::recover_read(&path, w) {
             Ok(r) if r.changes.is_empty() => {}
             Ok(r) => changed.push(Recovered {
                 path,
