@@ -250,6 +250,27 @@ fn report_tells_a_clean_take_from_one_that_lost_audio() {
         "{t}"
     );
 
+    // A take cut by a power cut, recovered: its files still say they were never closed.
+    let cut = d.path().join("Gig-T011");
+    std::fs::create_dir(&cut).unwrap();
+    let mut open = meta.clone();
+    open.ixml.note = capstan_bwf::losses::open_note("pre-roll 1.00 s (48000 frames before REC).");
+    for name in ["Gig-T011_01_Kick.wav", "Gig-T011_02_Snare.wav"] {
+        track_file(&cut, name, &open, 96_000, &[]);
+    }
+    let o = take_on(&["report"], &cut);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("- the take was not closed by the recorder (a power cut"),
+        "{t}"
+    );
+    // Only one of them (the other closed on a second card): counted.
+    std::fs::remove_file(cut.join("Gig-T011_02_Snare.wav")).unwrap();
+    track_file(&cut, "Gig-T011_02_Snare.wav", &meta, 96_000, &[]);
+    let t = text(&take_on(&["report"], &cut));
+    assert!(t.contains("- 1 of its 2 files was not closed"), "{t}");
+
     // A take that lost audio, stopped early on a full card, has a file cut short and one of
     // another take among its files.
     let lossy = d.path().join("Gig-T008");

@@ -5,7 +5,8 @@
 //!   `DROP n frames` where a full ring threw `n` frames away; both at the place in the file
 //!   where the audio jumps.
 //! - The NOTE opens its losses with `LOSSES: x xruns, n frames dropped (ring full).` and ends
-//!   a take that stopped early with `TAKE STOPPED EARLY: why`.
+//!   a take that stopped early with `TAKE STOPPED EARLY: why`; a file not closed by the
+//!   recorder (a power cut) ends its NOTE with `TAKE NOT CLOSED: ...`.
 
 use serde::Serialize;
 
@@ -16,6 +17,26 @@ pub const XRUN: &str = "XRUN";
 
 /// What opens the NOTE's words on why a take stopped early.
 pub const STOPPED_EARLY: &str = "TAKE STOPPED EARLY: ";
+
+/// What a take's NOTE says from its first header to its close: a file that still says it was
+/// cut short (a power cut, a crash, its card pulled or failing), its audio ending at the last
+/// commit before that. Removed when the recorder closes the file.
+pub const NOT_CLOSED: &str = "TAKE NOT CLOSED: the recorder did not close this file (a power \
+     cut, a crash, or its card pulled or failing); its audio ends at the last commit before that.";
+
+/// `note` as a file being recorded says it: ending with [`NOT_CLOSED`].
+pub fn open_note(note: &str) -> String {
+    if note.is_empty() {
+        NOT_CLOSED.to_string()
+    } else {
+        format!("{note} {NOT_CLOSED}")
+    }
+}
+
+/// Whether a NOTE says its file was never closed (see [`NOT_CLOSED`]).
+pub fn note_not_closed(note: &str) -> bool {
+    note.contains(NOT_CLOSED)
+}
 
 /// What a loss marker says was lost at its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,5 +104,11 @@ mod tests {
         assert_eq!(note_stopped_early(&note), Some("DISK FULL: 0.3 MB left"));
         assert_eq!(note_losses("pre-roll 2.00 s."), None);
         assert_eq!(note_stopped_early("LOSSES: 0 xruns"), None);
+        // A file being recorded says it is not closed yet, after whatever it says already.
+        assert!(note_not_closed(&open_note("")));
+        let open = open_note(&note);
+        assert!(open.starts_with(&note) && note_not_closed(&open), "{open}");
+        assert_eq!(note_losses(&open), Some((1, 480)));
+        assert!(!note_not_closed(&note));
     }
 }

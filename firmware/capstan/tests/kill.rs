@@ -163,6 +163,15 @@ fn one(i: usize, run: &Run) -> Option<u64> {
             f.display()
         );
         assert_eq!(w.frames(), report.frames, "{ctx}");
+        if committed.is_some() {
+            // Killed mid-take: the file says it was never closed.
+            let note = w.ixml.as_ref().map_or("", |x| x.note.as_str());
+            assert!(
+                capstan_bwf::losses::note_not_closed(note),
+                "{ctx}: {}: NOTE {note:?}",
+                f.display()
+            );
+        }
         let (checked, start) =
             verify::counter(&w).unwrap_or_else(|e| panic!("{ctx}: {}: {e}", f.display()));
         assert_eq!(checked, report.frames, "{ctx}");

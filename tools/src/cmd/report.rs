@@ -233,6 +233,30 @@ pub fn report(
     if let Some(why) = &stopped_early {
         problems.insert(0, format!("the take stopped early: {why}"));
     }
+    // A file whose NOTE still says it is being recorded was never closed.
+    let read_files: Vec<&WavFile> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    let cut = (read_files.iter())
+        .filter(|w| (w.ixml.as_ref()).is_some_and(|x| losses::note_not_closed(&x.note)))
+        .count();
+    if cut > 0 {
+        problems.insert(
+            0,
+            format!(
+                "{} not closed by the recorder (a power cut, a crash, or the card pulled or \
+                 failing): the audio ends at the last commit before that, up to a commit \
+                 interval short of where the take was cut",
+                if cut == read_files.len() {
+                    "the take was".to_string()
+                } else {
+                    format!(
+                        "{cut} of its {} files {}",
+                        read_files.len(),
+                        if cut == 1 { "was" } else { "were" }
+                    )
+                }
+            ),
+        );
+    }
     Some(Report {
         path: path.to_path_buf(),
         project: ixml.project.clone(),

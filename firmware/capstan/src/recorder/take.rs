@@ -149,7 +149,7 @@ impl OpenTake {
                     .clone()
                     .map(|c| (c as u32, cfg.track_name(c)))
                     .collect();
-                let m = tm.file_meta(
+                let mut m = tm.file_meta(
                     WavSpec {
                         channels: chans.len() as u16,
                         ..wav
@@ -158,6 +158,9 @@ impl OpenTake {
                     &tracks,
                 );
                 ixmls.push(m.ixml.clone());
+                // Until the take is closed, its files say they were not: a power cut leaves
+                // them saying so (see `capstan_bwf::losses::NOT_CLOSED`).
+                m.ixml.note = capstan_bwf::losses::open_note(&m.ixml.note);
                 (path, chans, m)
             })
             .collect();
@@ -305,7 +308,7 @@ impl OpenTake {
                 losses.mark_ended_run(Some(frames), |at, l| files.mark(at, l));
                 // New losses: the NOTE and the markers reach the iXML with this commit.
                 let res = if losses.note_is_behind() {
-                    let note = note_now(&losses);
+                    let note = capstan_bwf::losses::open_note(&note_now(&losses));
                     files.update_ixml(|i| Ixml {
                         note: note.clone(),
                         ..ixmls[i].clone()
@@ -353,11 +356,11 @@ impl OpenTake {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
+        // Closed: the NOTE no longer says the file was not.
         let finished = files.finish(|i| {
-            (!note.is_empty()).then(|| {
-                let mut x = ixmls[i].clone();
-                x.note = note.clone();
-                x
+            Some(Ixml {
+                note: note.clone(),
+                ..ixmls[i].clone()
             })
         });
         sync_dir(&take.dir);
