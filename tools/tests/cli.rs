@@ -81,6 +81,37 @@ fn a_cut_file_fails_verify_then_recovers_once() {
 }
 
 #[test]
+fn recover_leaves_a_file_being_recorded_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("live.wav");
+    let spec = WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        format: SampleFormat::I24,
+    };
+    let mut w =
+        WavWriter::create(&f, spec, &FileMeta::default(), WriterOptions::default()).unwrap();
+    let mut audio = vec![0u8; 6 * 4800];
+    counter::fill(&mut audio, 2, spec.format, 0);
+    w.write_frames(&audio).unwrap();
+    w.commit().unwrap();
+    w.write_frames(&audio).unwrap();
+    // Its header is behind its audio, as after a power cut, but a writer still has it.
+    assert!(capstan_bwf::writer::being_written(&f));
+    let before = std::fs::read(&f).unwrap();
+    let o = take_on(&["recover"], &f);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("is being recorded"), "{}", text(&o));
+    assert_eq!(std::fs::read(&f).unwrap(), before, "the file is untouched");
+    // Once the writer is gone (closed unfinished), it is mended.
+    drop(w);
+    assert!(!capstan_bwf::writer::being_written(&f));
+    let o = take_on(&["recover"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("9600 frames"), "{}", text(&o));
+}
+
+#[test]
 fn missing_unreadable_and_non_wav_inputs_say_so_with_code_2() {
     let d = tempfile::tempdir().unwrap();
     let missing = d.path().join("nope.wav");

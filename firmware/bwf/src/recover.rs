@@ -25,6 +25,12 @@ pub enum RecoverError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is being recorded: a writer has it open (see [`crate::writer::being_written`]).
+    #[error("{} is being recorded (a recorder has it open): recover it, if it needs it, once that take has ended", path.display())]
+    InUse {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file lacks what recovery needs.
     #[error("cannot recover {}: {why}", path.display())]
     Unrecoverable {
@@ -54,6 +60,13 @@ pub fn recover(path: &Path) -> Result<RecoverReport, RecoverError> {
 /// Recovers `path` in place, given what [`reader::read`] read of it just before (for a caller
 /// that looks at the file before it decides to recover it).
 pub fn recover_read(path: &Path, w: WavFile) -> Result<RecoverReport, RecoverError> {
+    // A take being recorded has sizes as of its last commit and audio after them: "mending"
+    // them would cut the audio the writer goes on to commit.
+    if crate::writer::being_written(path) {
+        return Err(RecoverError::InUse {
+            path: path.to_path_buf(),
+        });
+    }
     let unrecoverable = |why: &str| RecoverError::Unrecoverable {
         path: path.to_path_buf(),
         why: why.to_string(),

@@ -12,6 +12,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -74,6 +75,20 @@ impl Default for WriterOptions {
     }
 }
 
+/// Whether a [`WavWriter`], in this process or another, has the file at `path` open: a writer
+/// holds an exclusive lock (`flock`) on its file from its creation until it is closed. Recovery
+/// asks before it changes a file, so a take being recorded is never taken for one a power cut
+/// left. `false` when the file cannot be opened or its file system has no locks.
+pub fn being_written(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    matches!(
+        nix::fcntl::flock(file.as_raw_fd(), nix::fcntl::FlockArg::LockSharedNonblock),
+        Err(nix::errno::Errno::EWOULDBLOCK)
+    )
+}
+
 /// A take file being written.
 #[derive(Debug)]
 pub struct WavWriter {
@@ -133,6 +148,12 @@ impl WavWriter {
             .create_new(true)
             .open(path)
             .map_err(|e| err("creating", e))?;
+        // Held until the file is closed: recovery leaves a file being recorded alone (see
+        // [`being_written`]). A file system without locks records all the same.
+        let _ = nix::fcntl::flock(
+            file.as_raw_fd(),
+            nix::fcntl::FlockArg::LockExclusiveNonblock,
+        );
         let mut h: Vec<u8> = Vec::with_capacity(16384);
         h.extend_from_slice(b"RIFF\0\0\0\0WAVE");
         riff::push_chunk(&mut h, b"JUNK", &[0u8; DS64_BODY_LEN]);

@@ -2,9 +2,12 @@
 
 use std::path::Path;
 
-use super::{wav_files, OK, UNREADABLE};
+use capstan_bwf::recover::RecoverError;
 
-/// Runs `take recover`; returns the exit code (0 when every file is whole afterwards).
+use super::{wav_files, OK, PROBLEMS, UNREADABLE};
+
+/// Runs `take recover`; returns the exit code (0 when every file is whole afterwards, 1 when
+/// one is being recorded and was left alone, 2 when one could not be read or mended).
 pub fn run(path: &Path) -> u8 {
     let files = match wav_files(path) {
         Ok(f) => f,
@@ -27,6 +30,11 @@ pub fn run(path: &Path) -> u8 {
                 for c in r.changes {
                     outln!("          - {c}");
                 }
+            }
+            Err(e @ RecoverError::InUse { .. }) => {
+                // Left as it is; not unreadable, and it may well be whole once its take ends.
+                errln!("take: {e}");
+                code = code.max(PROBLEMS);
             }
             Err(e) => {
                 super::say_unreadable(&f, &e);

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use capstan_bwf::recover::RecoverError;
+
 /// What recovery did to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
@@ -69,6 +71,8 @@ pub fn recover_takes(out: &Path) -> (Vec<Recovered>, Vec<(PathBuf, String)>) {
         };
         match capstan_bwf::recover::recover_read(&path, w) {
             Ok(r) if r.changes.is_empty() => {}
+            // A take another recorder is recording into the same folder: not ours to mend.
+            Err(RecoverError::InUse { .. }) => {}
             Ok(r) => changed.push(Recovered {
                 path,
                 changes: r.changes,
@@ -128,8 +132,14 @@ mod tests {
         w.write_frames(&audio).unwrap();
         w.commit().unwrap();
         w.write_frames(&audio).unwrap();
-        // Power cut: the second block is on the card, the header still says one block.
-        std::mem::forget(w);
+        // Still being recorded (by another process): its header is behind its audio, as after
+        // a power cut, but it is left alone.
+        let before = std::fs::read(&path).unwrap();
+        assert_eq!(recover_takes(d.path()), (Vec::new(), Vec::new()));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        // Power cut: the second block is on the card, the header still says one block (the
+        // writer closed unfinished, its lock gone with it, as with the process that held it).
+        drop(w);
         let (changed, failed) = recover_takes(d.path());
         assert!(failed.is_empty(), "{failed:?}");
         assert_eq!(changed.len(), 1);
