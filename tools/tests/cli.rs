@@ -103,6 +103,13 @@ fn recover_leaves_a_file_being_recorded_alone() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("is being recorded"), "{}", text(&o));
     assert_eq!(std::fs::read(&f).unwrap(), before, "the file is untouched");
+    let o = take_on(&["report"], &f);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("- the take is being recorded"),
+        "{}",
+        text(&o)
+    );
     // Once the writer is gone (closed unfinished), it is mended.
     drop(w);
     assert!(!capstan_bwf::writer::being_written(&f));

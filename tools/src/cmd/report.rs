@@ -233,12 +233,20 @@ pub fn report(
     if let Some(why) = &stopped_early {
         problems.insert(0, format!("the take stopped early: {why}"));
     }
-    // A file whose NOTE still says it is being recorded was never closed.
+    // A file whose NOTE still says it is being recorded was never closed, unless a recorder
+    // has it open still.
     let read_files: Vec<&WavFile> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    let live = (read_files.iter()).any(|w| capstan_bwf::writer::being_written(&w.path));
     let cut = (read_files.iter())
         .filter(|w| (w.ixml.as_ref()).is_some_and(|x| losses::note_not_closed(&x.note)))
         .count();
-    if cut > 0 {
+    if live {
+        problems.insert(
+            0,
+            "the take is being recorded: this is the take so far, as of its last commit"
+                .to_string(),
+        );
+    } else if cut > 0 {
         problems.insert(
             0,
             format!(
