@@ -226,6 +226,15 @@ impl Default for MixerState {
     }
 }
 
+/// How strictly [`MixerState`]'s gains and pans are checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Only that each is a number (where a mixer is built: it holds the rest in range).
+    Numbers,
+    /// As a config must state them: numbers within their ranges.
+    Ranges,
+}
+
 impl MixerState {
     /// One mono track per input channel (named "Track 1", "Track 2", ...), all to the master,
     /// which plays on outputs 0 and 1.
@@ -238,21 +247,21 @@ impl MixerState {
         }
     }
 
-    /// Track `i`'s name for messages: `track 3 "Kick"` (counting from 1 as the box shows).
     /// Checks every gain and pan as a config states them: a number (not NaN), gains at most
     /// their top (+18 dB trim, +12 dB faders and sends; -inf is silence), pans from -1 to +1.
     /// Says which and what to write when one is not. (The mixer itself holds a value past its
     /// range at the range's end; only NaN it cannot mix with, see [`MixerState::check_numbers`].)
     pub fn check_values(&self) -> Result<(), String> {
-        self.check_gains_and_pans(true)
+        self.check_gains_and_pans(Check::Ranges)
     }
 
     /// Checks that every gain and pan is a number (not NaN): a NaN silences the whole mix.
     pub fn check_numbers(&self) -> Result<(), String> {
-        self.check_gains_and_pans(false)
+        self.check_gains_and_pans(Check::Numbers)
     }
 
-    fn check_gains_and_pans(&self, ranges: bool) -> Result<(), String> {
+    fn check_gains_and_pans(&self, check: Check) -> Result<(), String> {
+        let ranges = check == Check::Ranges;
         let top = |t: f32| if ranges { t } else { f32::INFINITY };
         let gain = |what: String, db: f32, top: f32| {
             if db.is_nan() || db > top {
@@ -279,7 +288,7 @@ impl MixerState {
                 gain(
                     format!("{name}: the send to aux {}: level_db", s.aux),
                     s.level_db,
-                    12.0,
+                    top(12.0),
                 )?;
             }
         }
@@ -302,6 +311,7 @@ impl MixerState {
         Ok(())
     }
 
+    /// Track `i`'s name for messages: `track 3 "Kick"` (counting from 1 as the box shows).
     pub(crate) fn track_label(&self, i: usize) -> String {
         match self.tracks.get(i) {
             Some(t) if !t.name.is_empty() => format!("track {} \"{}\"", i + 1, t.name),

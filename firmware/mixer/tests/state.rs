@@ -91,4 +91,16 @@ fn a_gain_or_pan_that_is_no_number_is_refused_and_one_past_its_range_is_held() {
     s.master.pan = 3.0;
     assert!(spec.check_state(&s).is_ok());
     assert!(s.check_values().unwrap_err().contains("fader_db = 30"));
+    // A send as well: held where a mixer is built, refused by the config check.
+    s.tracks[1].fader_db = 0.0;
+    s.master.pan = 0.0;
+    s.auxes.push(Default::default());
+    s.tracks[0].sends.push(SendState {
+        aux: 0,
+        level_db: 20.0,
+        pre_fader: false,
+    });
+    assert!(spec.check_state(&s).is_ok(), "{:?}", spec.check_state(&s));
+    let e = s.check_values().unwrap_err();
+    assert!(e.contains("send to aux 0: level_db = 20"), "{e}");
 }
