@@ -276,20 +276,8 @@ fn recover_on_a_read_only_card_reports_a_whole_file_and_refuses_to_mend_a_cut_on
     let script = r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" || exit 99
 "$2" recover "$1/whole.wav"; echo "status=$?"
 "$2" recover "$1/cut.wav"; echo "status=$?""#;
-    let o = std::process::Command::new("unshare")
-        .args([
-            "--mount",
-            "--propagation",
-            "private",
-            "sh",
-            "-c",
-            script,
-            "sh",
-        ])
-        .arg(d.path())
-        .arg(env!("CARGO_BIN_EXE_take"))
-        .output()
-        .unwrap();
+    let take = Path::new(env!("CARGO_BIN_EXE_take"));
+    let o = common::in_mount_namespace(script, &[d.path().as_os_str(), take.as_os_str()]);
     let out = String::from_utf8_lossy(&o.stdout);
     if !out.contains("status=") {
         eprintln!("skipped: no read-only bind mount here: {}", stderr(&o));

@@ -162,21 +162,11 @@ fn a_print_cut_short_by_a_full_card_is_removed() {
     std::fs::create_dir(&small).unwrap();
     let script = r#"mount -t tmpfs -o size=64k none "$1" || exit 99
 "$2" mixdown "$3" --out "$1/mix.wav"; echo "status=$?"; ls -A "$1""#;
-    let o = std::process::Command::new("unshare")
-        .args([
-            "--mount",
-            "--propagation",
-            "private",
-            "sh",
-            "-c",
-            script,
-            "sh",
-        ])
-        .arg(&small)
-        .arg(env!("CARGO_BIN_EXE_take"))
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let take = Path::new(env!("CARGO_BIN_EXE_take"));
+    let o = common::in_mount_namespace(
+        script,
+        &[small.as_os_str(), take.as_os_str(), dir.as_os_str()],
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     if !out.contains("status=") {
         eprintln!("skipped: no tmpfs mount here: {}", text(&o));

@@ -7,7 +7,7 @@
 //! fallback and shows the error instead of staying dark.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::{capstan, stderr, take_dir};
@@ -254,6 +254,22 @@ fn an_output_folder_that_is_missing_or_a_file_is_refused() {
     assert_eq!(std::fs::read(&file).unwrap(), b"set list");
 }
 
+/// `capstan` with `args`, in a mount namespace of its own where the shell `mount` (given
+/// `dir` as `$1`) has run first: its mounts go with the namespace. Needs root or user
+/// namespaces; when they fail, capstan never runs (its stderr has no `capstan:` line).
+fn capstan_in_mount_namespace(mount: &str, dir: &Path, args: &[&str]) -> Output {
+    Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(format!("{mount} && shift && exec \"$@\""))
+        .arg("sh")
+        .arg(dir)
+        .arg(env!("CARGO_BIN_EXE_capstan"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("unshare")
+}
+
 /// `capstan record` into `dir` made read-only: by its mode for a normal user, and for root (whom
 /// modes do not stop) by a read-only bind mount in a mount namespace of its own. `None` when
 /// neither can be arranged here.
@@ -267,14 +283,11 @@ fn record_read_only(dir: &Path) -> Option<Output> {
         Command::new("chmod").args(["0755", d]).status().ok()?;
         return Some(o);
     }
-    let o = Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "sh", "-c"])
-        .arg(r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@""#)
-        .args(["sh", d, env!("CARGO_BIN_EXE_capstan")])
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .ok()?;
+    let o = capstan_in_mount_namespace(
+        r#"mount --bind "$1" "$1" && mount -o remount,ro,bind "$1""#,
+        dir,
+        &args,
+    );
     if stderr(&o).contains("capstan:") {
         Some(o)
     } else {
@@ -319,16 +332,10 @@ fn a_card_too_full_for_a_take_is_refused_without_a_take_folder() {
         "0.5",
         "--channels",
         "8",
+        "--out",
+        small.to_str().unwrap(),
     ];
-    let o = Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "sh", "-c"])
-        .arg(r#"mount -t tmpfs -o size=300k none "$1" && shift && exec "$@""#)
-        .args(["sh", small.to_str().unwrap(), env!("CARGO_BIN_EXE_capstan")])
-        .args(args)
-        .args(["--out", small.to_str().unwrap()])
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
+    let o = capstan_in_mount_namespace(r#"mount -t tmpfs -o size=300k none "$1""#, &small, &args);
     if !stderr(&o).contains("capstan:") {
         eprintln!("skipped: no tmpfs mount here: {}", stderr(&o));
         return;
@@ -400,24 +407,30 @@ fn the_box_runs_on_its_fallback_config_and_shows_the_error() {
     );
 }
 
-#[test]
-fn a_reader_gone_from_the_log_or_the_output_does_not_stop_a_take() {
-    let d = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_capstan"))
+/// `capstan record` of `seconds` of the 2-channel sim into `out`, running: its output piped,
+/// its log to `log`.
+fn spawn_record(out: &Path, seconds: &str, log: Stdio) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_capstan"))
         .args([
             "record",
             "--sim",
             "--channels",
             "2",
             "--seconds",
-            "1.5",
+            seconds,
             "--out",
         ])
-        .arg(d.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(log)
         .spawn()
-        .unwrap();
+        .expect("start capstan")
+}
+
+#[test]
+fn a_reader_gone_from_the_log_or_the_output_does_not_stop_a_take() {
+    let d = tempfile::tempdir().unwrap();
+    let mut child = spawn_record(d.path(), "1.5", Stdio::piped());
     // The reader goes away at once (`capstan record ... 2>&1 | head -1`): every line written
     // after meets a broken pipe.
     drop(child.stdout.take());
@@ -437,21 +450,7 @@ fn a_hangup_ends_the_take_as_stop_does() {
     // The terminal closes (an ssh session drops): SIGHUP ends the take cleanly, every frame up
     // to it kept, where it killed the process and lost what was not yet committed.
     let d = tempfile::tempdir().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args([
-            "record",
-            "--sim",
-            "--channels",
-            "2",
-            "--seconds",
-            "30",
-            "--out",
-        ])
-        .arg(d.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = spawn_record(d.path(), "30", Stdio::null());
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let kill = Command::new("kill")
         .args(["-HUP", &child.id().to_string()])

@@ -157,3 +157,22 @@ pub fn mixdown(take_dir: &Path, out: &Path) -> Output {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     o
 }
+
+/// Runs the shell `script` with `args` as `$1`, `$2`... in a mount namespace of its own (so
+/// the mounts it makes, a tmpfs or a read-only bind, go with it). Needs root or user
+/// namespaces: a caller whose script did not run to its end skips.
+pub fn in_mount_namespace(script: &str, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .args(args)
+        .output()
+        .expect("unshare")
+}
