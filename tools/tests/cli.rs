@@ -110,9 +110,15 @@ fn recover_leaves_a_file_being_recorded_alone() {
         "{}",
         text(&o)
     );
-    // Once the writer is gone (closed unfinished), it is mended.
+    // Once the writer is gone (closed unfinished), it is mended. (A process another test
+    // starts meanwhile holds a copy of the file's descriptor, and so its lock, until it runs
+    // its program: give that a moment.)
     drop(w);
-    assert!(!capstan_bwf::writer::being_written(&f));
+    let gone = (0..500).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        !capstan_bwf::writer::being_written(&f)
+    });
+    assert!(gone, "the lock outlived its writer");
     let o = take_on(&["recover"], &f);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("9600 frames"), "{}", text(&o));
