@@ -162,7 +162,22 @@ pub fn loss_note(
             " {events_lost} of them came too fast to list and are counted only."
         ));
     }
+    // Drops one after the other (the ring full for a while, a period at a time) are one run,
+    // listed once with its frames, as its marker is.
+    let mut listed: Vec<EngineEvent> = Vec::with_capacity(losses.len());
     for e in losses {
+        match listed.last_mut() {
+            Some(run)
+                if run.kind == LossKind::RingOverflow
+                    && e.kind == LossKind::RingOverflow
+                    && run.position + run.frames == e.position =>
+            {
+                run.frames += e.frames;
+            }
+            _ => listed.push(*e),
+        }
+    }
+    for e in listed {
         let at = e.position as f64 / f64::from(rate);
         let what = match e.kind {
             LossKind::Xrun => capstan_bwf::losses::XRUN.to_string(),
@@ -342,6 +357,25 @@ mod tests {
             },
         ];
         let n = loss_note(48000, 256, 1, &losses, 3);
+        // Drops back to back are one run; one after a gap is a new one.
+        let drop = |position, frames| EngineEvent {
+            kind: LossKind::RingOverflow,
+            position,
+            frames,
+        };
+        let run = [
+            drop(1000, 256),
+            drop(1256, 256),
+            drop(1512, 100),
+            drop(2000, 50),
+        ];
+        let r = loss_note(1000, 662, 0, &run, 0);
+        assert!(
+            r.ends_with(
+                "DROP 612 frames at 1.000 s (frame 1000); DROP 50 frames at 2.000 s (frame 2000);"
+            ),
+            "{r}"
+        );
         assert!(n.starts_with("LOSSES: 1 xruns, 256 frames dropped"), "{n}");
         assert!(n.contains("XRUN at 2.000 s (frame 96000)"), "{n}");
         assert!(
