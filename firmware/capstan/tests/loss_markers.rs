@@ -312,3 +312,39 @@ fn check_prefix(path: &Path, channel: u32, markers: &[Marker]) {
         );
     }
 }
+
+#[test]
+fn capstan_record_exits_3_for_a_whole_take_that_lost_audio() {
+    // The audio thread held for 3 s: the sim then hands over the backlog at once, far more
+    // than the half-second ring holds, and the ring drops what does not fit.
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("capstan.toml");
+    std::fs::write(&config, "[recorder]\nring_seconds = 0.5\n").unwrap();
+    let out = d.path().join("takes");
+    std::fs::create_dir(&out).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .arg("--config")
+        .arg(&config)
+        .args(["record", "--sim", "--channels", "2", "--seconds", "4"])
+        .args(["--stall-at", "0.5:3000", "--out"])
+        .arg(&out)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("frames dropped (see the take's iXML NOTE)"),
+        "{err}"
+    );
+    // Still a take, printed as the last line, whole to its end.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let take = PathBuf::from(stdout.lines().last().unwrap().trim());
+    assert!(take.ends_with("S01-T001"), "{stdout}");
+    for f in wav_files(&take) {
+        let w = capstan_bwf::read(&f).unwrap();
+        assert!(verify::structure(&w).is_empty(), "{}", f.display());
+        let note = &w.ixml.as_ref().unwrap().note;
+        assert!(note.starts_with("LOSSES: 0 xruns, "), "{note}");
+    }
+}

@@ -45,6 +45,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record one take headless and print its folder as the last line.
+    ///
+    /// Exit status: 0 the take is whole and lost nothing; 1 it stopped early (a full or failing
+    /// card; its files hold everything up to then); 2 nothing was recorded (a bad option,
+    /// device or folder); 3 the take ran to its end but lost audio (xruns, frames dropped):
+    /// its iXML NOTE and markers say where.
     Record(record::RecordArgs),
     /// Run the whole box: buttons, display, LEDs and takes (`--sim`: on a desktop, with keys).
     Run(run::RunArgs),

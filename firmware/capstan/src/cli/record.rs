@@ -369,6 +369,10 @@ fn ring_fits<S: CaptureSource>(
     Ok(plan)
 }
 
+/// `capstan record`'s exit status for a take that ran to its end but lost audio (xruns, frames
+/// dropped): its files are whole and its NOTE lists every loss.
+const LOST_AUDIO: u8 = 3;
+
 fn record<S: CaptureSource + 'static>(
     source: S,
     monitor: Option<Monitor>,
@@ -426,6 +430,9 @@ fn record<S: CaptureSource + 'static>(
             outln!("{}", report.dir.display());
             if failed.is_some() {
                 ExitCode::from(1)
+            } else if report.frames_dropped > 0 || report.xruns > 0 {
+                // Whole to its end, but not every frame: a script must not take it for clean.
+                ExitCode::from(LOST_AUDIO)
             } else {
                 ExitCode::SUCCESS
             }
