@@ -30,6 +30,11 @@ pub struct SignalArgs {
     /// Frames per period.
     #[arg(long, default_value_t = 1024)]
     pub period: usize,
+    /// SCHED_FIFO priority (1 to 99) to play at, so that a busy system does not starve the
+    /// player (a player that falls behind makes a loopback deliver old frames or silence,
+    /// which the capture's check would blame on the recorder); 0 plays as a normal process.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i32).range(0..=99))]
+    pub priority: i32,
 }
 
 fn parse_format(s: &str) -> Result<DeviceFormat, String> {
@@ -53,6 +58,16 @@ pub fn fill_counter(out: &mut [u8], channels: usize, format: DeviceFormat, first
 
 /// Runs `capstan signal`.
 pub fn run(a: SignalArgs) -> ExitCode {
+    if a.priority > 0 {
+        if let Err(e) = capstan_board::realtime::set_fifo_priority(a.priority) {
+            errln!(
+                "capstan: warning: cannot play at SCHED_FIFO priority {}: {e} ({}); playing as a \
+                 normal process",
+                a.priority,
+                capstan_board::realtime::advice(&e)
+            );
+        }
+    }
     let req = HwRequest {
         channels: a.channels,
         rate: a.rate,
@@ -75,9 +90,17 @@ pub fn run(a: SignalArgs) -> ExitCode {
         let n = (total - pos).min(hw.period_frames as u64) as usize;
         let bytes = &mut buf[..n * hw.frame_bytes()];
         fill_counter(bytes, usize::from(a.channels), a.format, pos);
+        let underruns = out.underruns();
         if let Err(e) = out.write_all(bytes) {
             errln!("capstan: {}: {e}", a.device);
             return ExitCode::from(1);
+        }
+        if out.underruns() > underruns {
+            // Said at once: a player stopped by a signal never reaches its summary.
+            errln!(
+                "capstan: underrun playing frame {pos}: the other side of a loopback has old \
+                 frames or silence there"
+            );
         }
         pos += n as u64;
     }
