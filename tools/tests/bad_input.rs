@@ -1,7 +1,8 @@
 //! Every `take` subcommand given what is not a good take: an empty file, random bytes, a WAV cut
 //! inside its header, a folder with no WAV files, a path that does not exist, a FIFO or a
 //! device. Each says what it found in words, exits 0 (good), 1 (problems) or 2 (unreadable), and
-//! never panics or hangs. `take recover` on a read-only card reports a whole file whole.
+//! never panics or hangs. `take recover` on a read-only card reports a whole file whole, and a
+//! card that fills up in the middle of a write leaves every file of the take whole.
 
 use std::path::Path;
 use std::process::Output;
@@ -317,4 +318,39 @@ fn a_reader_gone_from_the_output_is_no_crash() {
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn a_card_full_in_the_middle_of_a_write_leaves_every_file_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        eprintln!("skipped: a 40 MB card (tmpfs in a mount namespace) needs root");
+        return;
+    }
+    // A fast take of 60 s of 8 tracks (69 MB) into 40 MB: its writes outrun the reserve check
+    // at each commit and one of them meets the full card part way through its block.
+    let script = r#"mount -t tmpfs -o size=40m none "$1" || exit 99
+"$2" record --sim --fast --channels 8 --seconds 60 --out "$1" >"$1/out" 2>/dev/null
+echo "status=$?"
+"$3" verify --pattern counter "$(tail -n 1 "$1/out")"; echo "verify=$?""#;
+    let capstan = common::capstan();
+    let take = Path::new(env!("CARGO_BIN_EXE_take"));
+    let o = common::in_mount_namespace(
+        script,
+        &[d.path().as_os_str(), capstan.as_os_str(), take.as_os_str()],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    if !out.contains("status=") {
+        eprintln!("skipped: no tmpfs mount here: {}", stderr(&o));
+        return;
+    }
+    assert!(out.contains("status=1"), "the take stopped early: {out}");
+    // Every file whole: its header counts exactly the frames it holds, no part frame after.
+    assert!(out.contains("verify=0"), "{out}{}", stderr(&o));
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("OK ")).count(),
+        8,
+        "{out}"
+    );
 }

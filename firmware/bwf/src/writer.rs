@@ -11,7 +11,7 @@
 //! appended after the data, with the RIFF (or ds64) size brought up to date after them.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -252,9 +252,17 @@ impl WavWriter {
         if !self.rf64 && end - 8 + 1 > self.opts.rf64_threshold {
             self.upgrade_to_rf64()?;
         }
-        (&self.file)
-            .write_all(bytes)
-            .map_err(|e| self.err("writing audio to", e))?;
+        if let Err(e) = (&self.file).write_all(bytes) {
+            // Part of the block may be on the card (a card that filled up mid-write): cut it
+            // off, so the file holds exactly what its header will count, as the take's other
+            // files do, and not a stray part frame after it. (On a failing card this may fail
+            // too; recovery then cuts the part frame.)
+            let held = self.data_start + self.data_bytes;
+            if self.file.set_len(held).is_ok() {
+                let _ = (&self.file).seek(SeekFrom::Start(held));
+            }
+            return Err(self.err("writing audio to", e));
+        }
         self.data_bytes += bytes.len() as u64;
         Ok(())
     }
@@ -404,28 +412,41 @@ impl WavWriter {
     /// and a second sync (a cut between the two leaves a sound file whose chunks after the data
     /// [`crate::recover`] accounts for).
     pub fn finish(mut self) -> Result<FinishedFile, WriteError> {
+        // What is appended (the pad byte of an odd data size, the markers' chunks) may not fit
+        // on a card that filled up: the sizes are still brought up to date for the audio the
+        // file holds, so it stays whole, and the error is then given back.
+        let mut pad_error = None;
         if self.data_bytes & 1 == 1 {
-            (&self.file)
-                .write_all(&[0])
-                .map_err(|e| self.err("writing audio to", e))?;
+            if let Err(e) = (&self.file).write_all(&[0]) {
+                // The data chunk then ends the file without its pad byte, which readers accept.
+                let _ = self.file.set_len(self.data_start + self.data_bytes);
+                pad_error = Some(e);
+            }
         }
+        let pad = pad_error.is_none();
         if self.markers.as_slice().len() != self.markers_in_ixml {
             self.write_ixml(&self.ixml.clone())?;
         }
-        self.write_sizes(true)?;
+        self.write_sizes(pad)?;
         self.file.sync_data().map_err(|e| self.err("syncing", e))?;
         let trailer = markers::cue_chunks(self.markers.as_slice());
-        if !trailer.is_empty() {
+        if !trailer.is_empty() && pad {
             let end = self.riff_size(true) + 8;
             if !self.rf64 && end + trailer.len() as u64 - 8 >= self.opts.rf64_threshold {
                 self.upgrade_to_rf64()?;
             }
-            self.file
-                .write_all_at(&trailer, end)
-                .map_err(|e| self.err("writing the markers of", e))?;
+            if let Err(e) = self.file.write_all_at(&trailer, end) {
+                // No room for the markers' chunks: none of them, rather than a part (the
+                // markers are in the iXML too).
+                let _ = self.file.set_len(end);
+                return Err(self.err("writing the markers of", e));
+            }
             self.trailer_len = trailer.len() as u64;
             self.write_sizes(true)?;
             self.file.sync_data().map_err(|e| self.err("syncing", e))?;
+        }
+        if let Some(e) = pad_error {
+            return Err(self.err("writing the pad byte of", e));
         }
         let frames = self.frames();
         Ok(FinishedFile {
