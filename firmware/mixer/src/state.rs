@@ -32,7 +32,11 @@ use serde::{Deserialize, Serialize};
 /// Where a track's signal comes from: one device channel, or a linked pair for a stereo track
 /// (written `input = 3` or `input = [4, 5]`; channels count from 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a device channel for a mono track (input = 3) or a pair for a stereo one \
+                 (input = [4, 5]), counting from 0"
+)]
 pub enum TrackInput {
     /// One device channel: a mono track.
     Mono(u16),

@@ -104,3 +104,15 @@ fn a_gain_or_pan_that_is_no_number_is_refused_and_one_past_its_range_is_held() {
     let e = s.check_values().unwrap_err();
     assert!(e.contains("send to aux 0: level_db = 20"), "{e}");
 }
+
+#[test]
+fn a_track_input_of_the_wrong_shape_says_what_to_write() {
+    for bad in ["{ mono = 0 }", "\"1\"", "[1, 2, 3]", "-1"] {
+        let text = format!("[[tracks]]\nname = \"A\"\ninput = {bad}\n");
+        let e = toml::from_str::<MixerState>(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("(input = 3)") && e.contains("(input = [4, 5])"),
+            "{bad}: {e}"
+        );
+    }
+}
