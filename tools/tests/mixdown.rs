@@ -229,3 +229,68 @@ fn a_file_of_another_take_or_a_second_file_of_an_input_is_refused() {
     std::fs::remove_file(&stray).unwrap();
     assert_eq!(mixdown(&dir).status.code(), Some(0));
 }
+
+/// Records `seconds` of the sine on six inputs with `config`, writing only `tracks` (the box
+/// writes its armed inputs); returns the take's folder.
+fn record_tracks(dir: &Path, config: &str, tracks: &str) -> std::path::PathBuf {
+    let cfg = dir.join("armed.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let o = std::process::Command::new(common::capstan())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["record", "--sim", "--signal", "sine", "--channels", "6"])
+        .args(["--seconds", "0.2", "--fast", "--tracks", tracks, "--out"])
+        .arg(dir.join("takes"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    std::path::PathBuf::from(out.lines().last().unwrap().trim())
+}
+
+#[test]
+fn a_take_with_unarmed_inputs_mixes_plays_and_prints_its_stems() {
+    let d = tempfile::tempdir().unwrap();
+    // Kick and Snare (inputs 1 and 2) unarmed: the mix has them silent.
+    let dir = record_tracks(d.path(), &band_mix(false), "3-6");
+    let o = mixdown(&dir, &d.path().join("mix.wav"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mix = stereo_float(&d.path().join("mix.wav"));
+    assert_eq!(mix.len(), 2 * 9600);
+    assert!(
+        mix.iter().any(|&s| s.abs() > 0.01),
+        "the armed tracks are heard"
+    );
+    let o = take(&["stems", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Without a mix (the plain sum), `capstan play` plays it too.
+    let plain = record_tracks(d.path(), "scene = \"Plain\"\n", "2,3");
+    let o = std::process::Command::new(common::capstan())
+        .arg("play")
+        .arg(&plain)
+        .arg("--sim")
+        .arg(d.path().join("heard.wav"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A file of the take's set missing is still refused, saying so.
+    let gone = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("_03_"))
+        .unwrap();
+    std::fs::remove_file(gone).unwrap();
+    let out = d.path().join("mix2.wav");
+    let o = take(&[
+        "mixdown",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 of the take's 4 track files is missing"),
+        "{}",
+        text(&o)
+    );
+}

@@ -53,6 +53,8 @@ pub struct TakeTracks {
     short: Vec<(String, u64)>,
     files: Vec<TrackFile>,
     bps: usize,
+    /// Every input is in a track file: none was left unarmed when the take was recorded.
+    every_input: bool,
 }
 
 /// The mixer's name for a track file's sample format (as the box names the ring's bytes).
@@ -166,6 +168,11 @@ impl TakeTracks {
             };
             read.push((w, spec, data.offset));
         }
+        // The inputs each file holds (a take recorded with some inputs unarmed has none of
+        // theirs).
+        let held: Vec<Vec<usize>> = (read.iter().enumerate())
+            .map(|(k, (w, spec, _))| inputs_of(w, k, usize::from(spec.channels)))
+            .collect();
         let sidecar = dir.join(mix_file_name(&stem));
         let (mix, plain) = match std::fs::read_to_string(&sidecar) {
             Ok(text) => {
@@ -178,7 +185,8 @@ impl TakeTracks {
             }
             Err(_) if without == WithoutMix::Plain => {
                 let spec = read[0].1;
-                let channels: u16 = read.iter().map(|r| r.1.channels).sum();
+                let highest = held.iter().flatten().max().copied().unwrap_or(0);
+                let channels = u16::try_from(highest + 1).unwrap_or(u16::MAX);
                 let mix = TakeMix {
                     board_mix: false,
                     rate: spec.sample_rate,
@@ -214,7 +222,12 @@ impl TakeTracks {
         // Every file of a take carries the take's FAMILY_UID (where it has one at all).
         let first_family =
             (read.iter().zip(&paths)).find_map(|((w, _, _), p)| Some((family(w)?, p)));
-        for (k, ((w, spec, data), p)) in read.into_iter().zip(&paths).enumerate() {
+        let set = (read.iter())
+            .find_map(|(w, _, _)| w.ixml.as_ref().map(|x| x.total_files as usize))
+            .unwrap_or(0);
+        for (k, (((w, spec, data), p), inputs)) in
+            (read.into_iter().zip(&paths).zip(held)).enumerate()
+        {
             if let (Some(u), Some((v, q))) = (family(&w), &first_family) {
                 if &u != v {
                     return Err(format!(
@@ -236,7 +249,6 @@ impl TakeTracks {
                     mix.rate
                 ));
             }
-            let inputs = inputs_of(&w, k, usize::from(spec.channels));
             for &i in &inputs {
                 match covered.get_mut(i) {
                     Some(Some(other)) => {
@@ -270,13 +282,26 @@ impl TakeTracks {
             });
             first.get_or_insert(w);
         }
+        // An input no file holds: left unarmed when the take was recorded (it plays as
+        // silence) when every file of the take's set is here; else a file is missing.
         if let Some(i) = covered.iter().position(Option::is_none) {
-            return Err(format!(
-                "{shown}: no track file holds input {} of {}: is a file missing?",
-                i + 1,
-                mix.input_channels
-            ));
+            if files.len() < set {
+                let missing = set - files.len();
+                return Err(format!(
+                    "{shown}: {missing} of the take's {set} track files {} missing (its iXML \
+                     FILE_SET counts {set}): copy the whole take folder",
+                    if missing == 1 { "is" } else { "are" }
+                ));
+            }
+            if set == 0 {
+                return Err(format!(
+                    "{shown}: no track file holds input {} of {}: is a file missing?",
+                    i + 1,
+                    mix.input_channels
+                ));
+            }
         }
+        let every_input = covered.iter().all(Option::is_some);
         let short = (paths.iter().zip(&files))
             .filter(|(_, f)| f.frames < frames)
             .map(|(p, f)| {
@@ -296,6 +321,7 @@ impl TakeTracks {
             short,
             files,
             bps,
+            every_input,
         })
     }
 
@@ -334,6 +360,10 @@ impl TakeTracks {
         scratch: &mut Vec<u8>,
     ) -> Result<(), String> {
         let (bps, fb) = (self.bps, self.frame_bytes());
+        if !self.every_input {
+            // The inputs no file holds are silence.
+            out[..frames * fb].fill(0);
+        }
         for t in &self.files {
             let width = t.inputs.len() * bps;
             scratch.resize(frames * width, 0);
