@@ -169,6 +169,11 @@ impl<S: CaptureSource> CaptureEngine<S> {
             Err(CaptureError::Fatal(why)) => EngineExit::DeviceFailed(why),
             Err(CaptureError::Xrun) => EngineExit::DeviceFailed("overrun at start"),
         };
+        // The mixer's last part period reaches the printed mix before the writer, told the
+        // engine has stopped, closes it.
+        if let Some(m) = self.monitor.as_mut() {
+            m.flush();
+        }
         let cpu = capstan_board::rusage::thread_cpu_time().as_nanos() as u64;
         self.stats.audio_cpu_ns.store(cpu, Ordering::Relaxed);
         self.stats.stopped.store(true, Ordering::Release);
@@ -432,6 +437,40 @@ mod tests {
             reads,
             writes,
         }
+    }
+
+    #[test]
+    fn the_printed_mix_holds_the_last_part_period_when_the_engine_stops() {
+        // 1000 frames, 15 periods of 64 and 40 frames more, with a mixer printing its master.
+        let source = Bursts {
+            burst: 100,
+            ready: 0,
+            next_byte: 0,
+            reads: Arc::new(Mutex::new(Vec::new())),
+        };
+        let (frames, _ring) = capstan_board::memory::filled_ring(4096 * SPEC.frame_bytes());
+        let (events_tx, _events) = rtrb::RingBuffer::new(16);
+        let state = capstan_mixer::MixerState::with_mono_tracks(2);
+        let mut monitor = Monitor::with_mixer(SPEC, None, 128, PERIOD, &state).unwrap();
+        let (tx, rx) = rtrb::RingBuffer::new(4096);
+        assert!(monitor.print_to(tx).is_some());
+        let mut engine = CaptureEngine::new(
+            source,
+            frames,
+            events_tx,
+            Arc::new(EngineStats::default()),
+            Arc::new(AtomicBool::new(false)),
+            Some(1000),
+        )
+        .with_monitor(monitor);
+        engine.run();
+        // Before the engine (and its monitor) is dropped, as the writer closes the print when
+        // it sees the engine stop.
+        assert_eq!(
+            rx.slots(),
+            2 * 1000,
+            "every frame of the take is in the print"
+        );
     }
 
     #[test]

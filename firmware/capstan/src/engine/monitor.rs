@@ -153,6 +153,15 @@ impl Monitor {
         Some(m.print_lost.clone())
     }
 
+    /// Mixes the part period the mixer still holds, printing it and playing it: at the end of
+    /// the stream, so the printed mix ends with the take. (The plain sum holds nothing back.)
+    /// This is realtime-safe.
+    pub fn flush(&mut self) {
+        if let Some(m) = self.mixed.as_mut() {
+            m.flush();
+        }
+    }
+
     /// The meters, for the UI.
     pub fn meters(&self) -> Arc<Meters> {
         self.meters.clone()
