@@ -289,7 +289,8 @@ impl TakeTracks {
                 let missing = set - files.len();
                 return Err(format!(
                     "{shown}: {missing} of the take's {set} track files {} missing (its iXML \
-                     FILE_SET counts {set}): copy the whole take folder",
+                     FILE_SET counts {set}): copy the whole take folder, and keep its files' \
+                     names ({stem}_NN_<Track>.wav)",
                     if missing == 1 { "is" } else { "are" }
                 ));
             }
