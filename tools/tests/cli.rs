@@ -315,6 +315,25 @@ fn report_tells_a_clean_take_from_one_that_lost_audio() {
     let t = text(&take_on(&["report"], &cut));
     assert!(t.contains("- 1 of its 2 files was not closed"), "{t}");
 
+    // A Capstan file whose iXML cannot be read: what the take lost is not known.
+    let blind = d.path().join("Gig-T012");
+    std::fs::create_dir(&blind).unwrap();
+    let mut ours = meta.clone();
+    ours.bext.originator = "Capstan".into();
+    let f = track_file(&blind, "Gig-T012_01_Kick.wav", &ours, 96_000, &[]);
+    assert_eq!(take_on(&["report"], &blind).status.code(), Some(0));
+    let mut bytes = std::fs::read(&f).unwrap();
+    let at = bytes.windows(8).position(|w| w == b"<BWFXML>").unwrap();
+    bytes[at + 1] = b'X';
+    std::fs::write(&f, bytes).unwrap();
+    let o = take_on(&["report"], &blind);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("its iXML chunk cannot be read"),
+        "{}",
+        text(&o)
+    );
+
     // A take that lost audio, stopped early on a full card, has a file cut short and one of
     // another take among its files.
     let lossy = d.path().join("Gig-T008");

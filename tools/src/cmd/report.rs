@@ -229,6 +229,16 @@ pub fn report(
             ),
         );
     }
+    // Capstan writes an iXML into every file: one it cannot read leaves the take's NOTE (its
+    // losses, a stop, a power cut) unknown.
+    let capstan_made = bext.is_some_and(|b| b.originator == "Capstan");
+    if capstan_made && main.ixml.is_none() {
+        problems.push(format!(
+            "{}: its iXML chunk cannot be read (`take info` says why), so what the take lost or \
+             why it ended is not known",
+            main.path.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
     let stopped_early = losses::note_stopped_early(&ixml.note).map(str::to_string);
     if let Some(why) = &stopped_early {
         problems.insert(0, format!("the take stopped early: {why}"));
