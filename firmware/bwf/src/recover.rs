@@ -124,9 +124,13 @@ pub fn recover_read(path: &Path, w: WavFile) -> Result<RecoverReport, RecoverErr
     // otherwise the chunks after it prove its declared size.
     let audio = if data_is_last {
         let rest = w.file_len - data.offset;
-        // An odd size that is current is followed by its pad byte, which is not audio (it would
-        // pass for a frame of 8-bit mono).
-        if data.declared % 2 == 1 && rest == data.declared.saturating_add(1) {
+        // An odd size that is current (whole frames) is followed by its pad byte, which is not
+        // audio (it would pass for a frame of 8-bit mono). A size of no whole frames is stale,
+        // and the byte after it may end a frame.
+        if data.declared % 2 == 1
+            && data.declared % align == 0
+            && rest == data.declared.saturating_add(1)
+        {
             data.declared
         } else {
             rest

@@ -311,6 +311,23 @@ fn an_odd_sized_cut_gets_its_pad_byte() {
 }
 
 #[test]
+fn a_stale_odd_size_one_byte_short_of_the_audio_keeps_its_last_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec(1, 48000, SampleFormat::I24);
+    // 1000 frames of 3 bytes (3000, even) whose header says 2999: no whole frames, so the byte
+    // after it is audio, not a pad byte.
+    let m = make(s, 1000, 0);
+    let mut bytes = m.bytes.clone();
+    let d = m.data_offset;
+    bytes[d - 4..d].copy_from_slice(&2999u32.to_le_bytes());
+    let p = put(dir.path(), "short.wav", &bytes);
+    let rep = recover(&p).unwrap();
+    assert_eq!(rep.frames, 1000, "{:?}", rep.changes);
+    let w = read(&p);
+    assert_eq!(verify::counter(&w).unwrap(), (1000, Some(0)));
+}
+
+#[test]
 fn a_whole_file_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     for s in specs() {
