@@ -327,6 +327,14 @@ impl Config {
             );
         }
         check_name("scene", &self.scene)?;
+        if self.scene.starts_with('.') {
+            // The take folders are named after it: `.-T001` is hidden in every file browser.
+            return Err(format!(
+                "scene = {:?} starts with a dot, which hides its take folders: start it with a \
+                 letter or a digit",
+                self.scene
+            ));
+        }
         for (i, t) in self.tracks.iter().enumerate() {
             check_name(&format!("tracks[{i}].name"), &t.name)?;
         }
@@ -400,6 +408,17 @@ fn check_name(what: &str, name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scene_that_would_hide_its_take_folders_is_refused() {
+        for scene in [".", ".hidden", "..x"] {
+            let e = Config::parse(&format!("scene = {scene:?}\n"), "box.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("starts with a dot"), "{scene}: {e}");
+        }
+        assert!(Config::parse("scene = \"Live.1\"\n", "box.toml").is_ok());
+    }
 
     #[test]
     fn audio_settings_are_checked_with_the_fix() {
