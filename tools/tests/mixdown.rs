@@ -294,3 +294,23 @@ fn a_take_with_unarmed_inputs_mixes_plays_and_prints_its_stems() {
         text(&o)
     );
 }
+
+#[test]
+fn groups_whose_names_make_one_file_name_get_a_stem_each() {
+    let d = tempfile::tempdir().unwrap();
+    let config = band_mix(false).replace(
+        r#"groups = [{ name = "Drums", fader_db = -1.5, pan = 0.1 }, { name = "Vocals" }]"#,
+        r#"groups = [{ name = "Drums" }, { name = "drums" }]"#,
+    );
+    assert!(config.contains("\"drums\""), "the config was changed");
+    let dir = record_tracks(d.path(), &config, "1-6");
+    let o = take(&["stems", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stem = dir.file_name().unwrap().to_string_lossy().into_owned();
+    for name in [
+        format!("{stem}_STEM_Drums.wav"),
+        format!("{stem}_STEM_drums 2.wav"),
+    ] {
+        assert!(dir.join(&name).exists(), "{name}: {}", text(&o));
+    }
+}

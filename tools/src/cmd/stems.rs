@@ -31,10 +31,19 @@ pub fn run(take: &Path, out: Option<&Path>) -> u8 {
         errln!("take: cannot create {}: {e}", dir.display());
         return PROBLEMS;
     }
-    let names: Vec<_> = groups
-        .iter()
-        .enumerate()
-        .map(|(g, b)| dir.join(stem_file_name(&t.stem, g, &b.name)))
+    // Two groups whose names make one file name (the same name, names that differ only in
+    // case on a card that does not tell case apart, or in characters a card refuses): each
+    // after the first is told apart by its number.
+    let mut taken = std::collections::HashSet::new();
+    let names: Vec<_> = (groups.iter().enumerate())
+        .map(|(g, b)| {
+            let mut name = stem_file_name(&t.stem, g, &b.name);
+            if !taken.insert(name.to_lowercase()) {
+                name = stem_file_name(&t.stem, g, &format!("{} {}", b.name.trim(), g + 1));
+                taken.insert(name.to_lowercase());
+            }
+            dir.join(name)
+        })
         .collect();
     if let Some(p) = names.iter().find(|p| p.exists()) {
         errln!(
