@@ -410,6 +410,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_unknown_mixer_key_is_named_with_every_key_the_section_takes() {
+        let e = Config::parse("[mixer]\nfoo = 1\n", "box.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown field `foo`") && e.contains("`board_mix`, `tracks`"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_scene_that_would_hide_its_take_folders_is_refused() {
         for scene in [".", ".hidden", "..x"] {
             let e = Config::parse(&format!("scene = {scene:?}\n"), "box.toml")

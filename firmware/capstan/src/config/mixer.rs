@@ -77,6 +77,9 @@ impl<'de> Visitor<'de> for SectionVisitor {
     }
 }
 
+/// Every key `[mixer]` takes.
+const SECTION_KEYS: &[&str] = &["board_mix", "tracks", "groups", "auxes", "master"];
+
 /// The section's keys as the mixer state sees them: `board_mix` is taken out on the way, every
 /// other key and value passes through (so the parser's line numbers stay with them).
 struct WithoutBoardMix<'a, A> {
@@ -98,6 +101,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutBoardMix<'_, A> {
             if key == "board_mix" {
                 *self.board_mix = Some(self.map.next_value()?);
                 continue;
+            }
+            if !SECTION_KEYS.contains(&key.as_str()) {
+                // Named here, where board_mix is among the keys the section takes.
+                return Err(de::Error::unknown_field(&key, SECTION_KEYS));
             }
             return seed.deserialize(key.into_deserializer()).map(Some);
         }
