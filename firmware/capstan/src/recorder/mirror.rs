@@ -157,7 +157,8 @@ impl TakeMedia {
         self.note.push('.');
         self.note_pending = true;
         let ends = format!(
-            "{} COPY ENDS at {at:.3} s (frame {frames}): {why}; the take goes on on {}.",
+            "{} COPY ENDS at or before {at:.3} s (frame {frames}; the frames not yet on the card \
+             when it failed are not in it): {why}; the take goes on on {}.",
             m.role.to_uppercase(),
             left.join(" and ")
         );
