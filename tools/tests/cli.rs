@@ -293,6 +293,16 @@ fn report_tells_a_clean_take_from_one_that_lost_audio() {
         t.contains("1 of the take's 3 files is not here (its iXML FILE_SET counts 3)"),
         "{t}"
     );
+    // `take verify` of the folder says so too; of one of its files, nothing.
+    let o = take_on(&["verify"], &short);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 of the take's 3 files is not here"),
+        "{}",
+        text(&o)
+    );
+    let one = short.join("Gig-T010_01_Kick.wav");
+    assert_eq!(take_on(&["verify"], &one).status.code(), Some(0));
 
     // A take cut by a power cut, recovered: its files still say they were never closed.
     let cut = d.path().join("Gig-T011");

@@ -13,6 +13,8 @@ pub fn run(path: &Path, counter: bool) -> u8 {
         Err(code) => return code,
     };
     let mut code = OK;
+    // Each take's FAMILY_UID with the files of its set counted and found (prints aside).
+    let mut sets: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     for f in files {
         let w = match capstan_bwf::read(&f) {
             Ok(w) => w,
@@ -22,6 +24,17 @@ pub fn run(path: &Path, counter: bool) -> u8 {
                 continue;
             }
         };
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        let print = name.ends_with("_MIX.wav") || name.contains("_STEM_");
+        if let Some(x) = w
+            .ixml
+            .as_ref()
+            .filter(|x| !print && !x.family_uid.is_empty())
+        {
+            let e = sets.entry(x.family_uid.clone()).or_default();
+            e.0 = e.0.max(x.total_files as usize);
+            e.1 += 1;
+        }
         let mut problems = verify::structure(&w);
         let mut summary = super::count(w.frames(), "frame");
         if counter && problems.is_empty() {
@@ -58,6 +71,18 @@ pub fn run(path: &Path, counter: bool) -> u8 {
             for p in problems {
                 outln!("     - {p}");
             }
+        }
+    }
+    // A folder given: every file of each take's set must be in it.
+    if path.is_dir() {
+        for (set, found) in sets.values().filter(|(set, found)| found < set) {
+            code = code.max(PROBLEMS);
+            outln!(
+                "FAIL {}: {} of the take's {set} files {} not here (its iXML FILE_SET counts {set})",
+                path.display(),
+                set - found,
+                if set - found == 1 { "is" } else { "are" }
+            );
         }
     }
     code
