@@ -85,6 +85,13 @@ pub fn recover_read(path: &Path, w: WavFile) -> Result<RecoverReport, RecoverErr
     if align == 0 {
         return Err(unrecoverable("its fmt chunk says frames are 0 bytes"));
     }
+    if fmt.sample_rate == 0 {
+        // Nothing recovery can put back: calling the file whole would hide it.
+        return Err(unrecoverable(
+            "its fmt chunk says a sample rate of 0: the rate the audio was recorded at is lost \
+             (another file of the take has it; `take info` shows the chunks)",
+        ));
+    }
     // The frame size cuts the audio: it must be the one the channels and sample size make, or
     // recovery would drop audio as a "partial frame" and count frames wrongly.
     let tag = fmt.effective_tag();

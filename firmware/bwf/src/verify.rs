@@ -32,6 +32,13 @@ pub fn structure(w: &WavFile) -> Vec<String> {
         p.push("fmt chunk has zero channels or zero block size".into());
         return p;
     }
+    if fmt.sample_rate == 0 {
+        // (Its byte rate then looks wrong too, but the rate is what is missing.)
+        p.push(
+            "fmt chunk has zero sample rate: what rate the audio was recorded at is lost".into(),
+        );
+        return p;
+    }
     match fmt.spec() {
         Some(spec) => {
             if usize::from(fmt.block_align) != spec.block_align() {

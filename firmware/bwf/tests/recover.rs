@@ -328,6 +328,27 @@ fn a_stale_odd_size_one_byte_short_of_the_audio_keeps_its_last_frame() {
 }
 
 #[test]
+fn a_sample_rate_of_zero_is_refused_by_recover_and_named_by_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = make(spec(1, 48000, SampleFormat::I24), 100, 0);
+    let mut bytes = m.bytes.clone();
+    let fmt = bytes.windows(4).position(|w| w == b"fmt ").unwrap();
+    // The fmt body: format tag (2), channels (2), then the sample rate (4).
+    bytes[fmt + 12..fmt + 16].copy_from_slice(&0u32.to_le_bytes());
+    let p = put(dir.path(), "rate0.wav", &bytes);
+    match recover(&p) {
+        Err(RecoverError::Unrecoverable { why, .. }) => {
+            assert!(why.contains("sample rate of 0"), "{why}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&p).unwrap(), bytes, "left as it was");
+    let problems = verify::structure(&read(&p));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("zero sample rate"), "{problems:?}");
+}
+
+#[test]
 fn a_whole_file_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     for s in specs() {
