@@ -436,3 +436,29 @@ fn report_reads_other_recorders_takes() {
         "{t}"
     );
 }
+
+#[test]
+fn report_notices_a_copy_of_a_track_file_beside_it() {
+    let d = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(common::capstan())
+        .args([
+            "record",
+            "--sim",
+            "--channels",
+            "2",
+            "--seconds",
+            "0.2",
+            "--fast",
+            "--out",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let take = d.path().join("S01-T001");
+    assert_eq!(take_on(&["report"], &take).status.code(), Some(0));
+    std::fs::copy(take.join("S01-T001_01_In01.wav"), take.join("extra.wav")).unwrap();
+    let o = take_on(&["report"], &take);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("holds input 1, as"), "{}", text(&o));
+}

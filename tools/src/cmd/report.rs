@@ -192,6 +192,29 @@ pub fn report(
                 .is_some_and(|x| x.family_uid.is_empty() || x.family_uid == ixml.family_uid)
         })
         .count();
+    // Two files of the take holding one input: a copy of a track file left beside it.
+    let mut holder: std::collections::BTreeMap<u32, &Path> = Default::default();
+    for w in (read.iter().filter_map(|(_, r)| r.as_ref().ok())).filter(|w| {
+        w.ixml
+            .as_ref()
+            .is_some_and(|x| x.family_uid == ixml.family_uid)
+    }) {
+        for t in w
+            .ixml
+            .iter()
+            .flat_map(|x| &x.tracks)
+            .filter(|t| t.channel_index > 0)
+        {
+            if let Some(other) = holder.insert(t.channel_index, &w.path) {
+                problems.push(format!(
+                    "{} holds input {}, as {} does: is one a copy? Keep one file per input",
+                    w.path.file_name().unwrap_or_default().to_string_lossy(),
+                    t.channel_index,
+                    other.file_name().unwrap_or_default().to_string_lossy()
+                ));
+            }
+        }
+    }
     let set = ixml.total_files as usize;
     if path.is_dir() && set > ours {
         problems.push(format!(
