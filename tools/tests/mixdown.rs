@@ -314,3 +314,28 @@ fn groups_whose_names_make_one_file_name_get_a_stem_each() {
         assert!(dir.join(&name).exists(), "{name}: {}", text(&o));
     }
 }
+
+#[test]
+fn a_track_file_renamed_by_hand_is_still_mixed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = record_tracks(d.path(), &band_mix(false), "1-6");
+    mixdown(&dir, &d.path().join("before.wav"));
+    let snare = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("_02_"))
+        .unwrap();
+    std::fs::rename(&snare, dir.join("Snare top.wav")).unwrap();
+    mixdown(&dir, &d.path().join("after.wav"));
+    let bits = |p: &Path| {
+        stereo_float(p)
+            .iter()
+            .map(|x| x.to_bits())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        bits(&d.path().join("after.wav")),
+        bits(&d.path().join("before.wav")),
+        "the renamed track is in the mix"
+    );
+}

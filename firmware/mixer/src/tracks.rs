@@ -149,11 +149,33 @@ impl TakeTracks {
             .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
             .collect();
         let stem = take_stem(dir, folder, entries.iter().map(|(n, _)| n.as_str()))?;
-        let mut paths: Vec<PathBuf> = (entries.into_iter())
-            .filter(|(n, _)| is_track_file(n, &stem))
-            .map(|(_, p)| p)
-            .collect();
+        let (named, others): (Vec<_>, Vec<_>) = entries
+            .into_iter()
+            .partition(|(n, _)| is_track_file(n, &stem));
+        let mut paths: Vec<PathBuf> = named.into_iter().map(|(_, p)| p).collect();
         paths.sort();
+        // A track file renamed by hand ("Bass DI.wav") is still the take's: its iXML carries
+        // the take's FAMILY_UID. (Prints are not tracks.)
+        let family_of = |p: &Path| {
+            capstan_bwf::read(p)
+                .ok()
+                .and_then(|w| w.ixml)
+                .map(|x| x.family_uid)
+                .filter(|u| !u.is_empty())
+        };
+        if let Some(family) = paths.iter().find_map(|p| family_of(p)) {
+            let mut renamed: Vec<PathBuf> = (others.into_iter())
+                .filter(|(n, _)| {
+                    n.to_ascii_lowercase().ends_with(".wav")
+                        && !n.ends_with("_MIX.wav")
+                        && !n.contains("_STEM_")
+                })
+                .map(|(_, p)| p)
+                .filter(|p| family_of(p).as_deref() == Some(family.as_str()))
+                .collect();
+            renamed.sort();
+            paths.extend(renamed);
+        }
         if paths.is_empty() {
             return Err(format!(
                 "{shown} is not a take folder: it holds no {stem}_NN_<Track>.wav or {stem}.wav \
